@@ -1,0 +1,52 @@
+/**
+ * The detect stage: hands every tracker event to the rules that listen for it, and gives
+ * them one context (inventory, networks, tunables, the finding store). Rules never see
+ * packets and sinks never decide what is a finding.
+ */
+import { FindingStore, type FindingInput } from './finding-store.ts';
+import type { Rule, RuleContext } from './rule.ts';
+import { ALL_RULES } from './rules/index.ts';
+import type { DetectConfig } from './detect-config.ts';
+import type { DeviceTable } from '../src/inventory/device-table.ts';
+import type { NetworkClassifier } from '../src/net/networks.ts';
+import type {
+  HttpExchangeEvent, SipAuthEvent, SipMessageEvent, SipResponseEvent, TcpHandshakeEvent,
+  TftpRequestEvent, TlsSessionEvent,
+} from '../src/track/events.ts';
+import type { RtpStreamRecord } from '../src/track/rtp-stream.ts';
+
+export class Detector {
+  readonly findings = new FindingStore();
+  private readonly ctx: RuleContext;
+  private readonly rules: Rule[];
+
+  constructor(
+    devices: DeviceTable,
+    networks: NetworkClassifier,
+    config: DetectConfig,
+    registrarsOf: (ip: string) => ReadonlySet<string>,
+    rules: readonly (() => Rule)[] = ALL_RULES,
+  ) {
+    // Each analysis gets fresh rule instances: rules keep per-run state.
+    this.rules = rules.map((make) => make());
+    const findings = this.findings;
+    this.ctx = {
+      report: (f: FindingInput) => { findings.report(f); },
+      devices, networks, config, registrarsOf,
+      isPhone: (ip: string) => {
+        const d = devices.get(ip);
+        return d !== undefined && d.roles.has('phone');
+      },
+    };
+  }
+
+  onSipMessage(ev: SipMessageEvent): void { for (const r of this.rules) r.onSipMessage?.(ev, this.ctx); }
+  onSipResponse(ev: SipResponseEvent): void { for (const r of this.rules) r.onSipResponse?.(ev, this.ctx); }
+  onSipAuth(ev: SipAuthEvent): void { for (const r of this.rules) r.onSipAuth?.(ev, this.ctx); }
+  onHttpExchange(ev: HttpExchangeEvent): void { for (const r of this.rules) r.onHttpExchange?.(ev, this.ctx); }
+  onTcpHandshake(ev: TcpHandshakeEvent): void { for (const r of this.rules) r.onTcpHandshake?.(ev, this.ctx); }
+  onTlsSession(ev: TlsSessionEvent): void { for (const r of this.rules) r.onTlsSession?.(ev, this.ctx); }
+  onTftpRequest(ev: TftpRequestEvent): void { for (const r of this.rules) r.onTftpRequest?.(ev, this.ctx); }
+  onRtpStream(s: RtpStreamRecord): void { for (const r of this.rules) r.onRtpStream?.(s, this.ctx); }
+  finish(): void { for (const r of this.rules) r.finish?.(this.ctx); }
+}

@@ -1,0 +1,38 @@
+/**
+ * The `voipwatch` command line. Each command parses its own flags strictly: an unknown flag
+ * is an error that names it, never silently ignored.
+ */
+import { runAnalyze, ANALYZE_USAGE } from './analyze-command.ts';
+import { isVoipwatchError } from '../errors.ts';
+
+const USAGE = `usage: voipwatch <command> [options]
+
+commands:
+  analyze FILE...    analyze pcap/pcapng capture files and report findings
+  help               show this help
+
+${ANALYZE_USAGE}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'analyze': return await runAnalyze(rest);
+      case undefined: case 'help': case '-h': case '--help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      case '--version': case 'version':
+        process.stdout.write('voipwatch 0.1.0\n');
+        return 0;
+      default:
+        process.stderr.write(`voipwatch: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (isVoipwatchError(err)) {
+      process.stderr.write(`voipwatch: ${err.message} [${err.code}]\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

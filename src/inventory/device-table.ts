@@ -1,0 +1,92 @@
+/**
+ * The device inventory: one entry per IP address seen taking part in VoIP, web-UI or
+ * provisioning traffic. Bounded: past the cap the least recently seen device is evicted
+ * (counted), so a scan of a whole network cannot exhaust memory.
+ */
+export type DeviceRole = 'phone' | 'pbx' | 'web-ui' | 'scanner' | 'provisioning-server' | 'web-client';
+export type SignalingKind = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+export type MediaKind = 'rtp' | 'srtp' | 'zrtp' | 'srtp-dtls';
+
+export interface Device {
+  ip: string;
+  /** MAC seen as the source of this IP's frames; cleared when that MAC also sources other IPs (a router). */
+  mac: string | null;
+  userAgent: string | null;
+  server: string | null;
+  vendor: string | null;
+  model: string | null;
+  firmware: string | null;
+  roles: Set<DeviceRole>;
+  sipUsers: Set<string>;
+  signaling: Set<SignalingKind>;
+  media: Set<MediaKind>;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export const DEVICE_TABLE_LIMITS = Object.freeze({
+  /** devices held at once */
+  maxDevices: 200_000,
+  /** SIP users remembered per device */
+  maxUsersPerDevice: 64,
+  /** header text kept per device, in characters */
+  maxHeaderLength: 256,
+});
+
+const ROUTER_MAC = '';
+
+export class DeviceTable {
+  private readonly byIp = new Map<string, Device>();
+  /** MAC → the one IP it sourced, or ROUTER_MAC once it sourced several. */
+  private readonly macOwner = new Map<string, string>();
+  evicted = 0;
+
+  get size(): number { return this.byIp.size; }
+
+  get(ip: string): Device | undefined { return this.byIp.get(ip); }
+
+  touch(ip: string, ts: number): Device {
+    let d = this.byIp.get(ip);
+    if (d) {
+      if (ts > d.lastSeen) d.lastSeen = ts;
+      // Map order is insertion order: re-inserting keeps the oldest device first for eviction.
+      this.byIp.delete(ip);
+      this.byIp.set(ip, d);
+      return d;
+    }
+    if (this.byIp.size >= DEVICE_TABLE_LIMITS.maxDevices) this.evictOldest();
+    d = {
+      ip, mac: null, userAgent: null, server: null, vendor: null, model: null, firmware: null,
+      roles: new Set(), sipUsers: new Set(), signaling: new Set(), media: new Set(),
+      firstSeen: ts, lastSeen: ts,
+    };
+    this.byIp.set(ip, d);
+    return d;
+  }
+
+  observeMac(ip: string, mac: string | null, ts: number): void {
+    if (!mac || mac === '00:00:00:00:00:00') return;
+    const owner = this.macOwner.get(mac);
+    if (owner === undefined) {
+      if (this.macOwner.size < DEVICE_TABLE_LIMITS.maxDevices) this.macOwner.set(mac, ip);
+    } else if (owner !== ip && owner !== ROUTER_MAC) {
+      this.macOwner.set(mac, ROUTER_MAC);
+      const previous = this.byIp.get(owner);
+      if (previous && previous.mac === mac) previous.mac = null;
+    }
+    if (this.macOwner.get(mac) === ip) this.touch(ip, ts).mac = mac;
+  }
+
+  addUser(d: Device, user: string): void {
+    if (user && d.sipUsers.size < DEVICE_TABLE_LIMITS.maxUsersPerDevice) d.sipUsers.add(user.slice(0, DEVICE_TABLE_LIMITS.maxHeaderLength));
+  }
+
+  all(): IterableIterator<Device> { return this.byIp.values(); }
+
+  private evictOldest(): void {
+    const oldest = this.byIp.keys().next();
+    if (!oldest.done) { this.byIp.delete(oldest.value); this.evicted++; }
+  }
+}
+
+export const clipHeader = (value: string): string => value.slice(0, DEVICE_TABLE_LIMITS.maxHeaderLength);
