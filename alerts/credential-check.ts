@@ -23,6 +23,19 @@ export function matchPlaintextDefault(username: string, password: string, vendor
   return null;
 }
 
+/**
+ * Password-only login forms (Grandstream's `P2`, many ATAs) name no user: the password is
+ * the admin's. Only the identified vendor's own defaults are tried, so a common password on
+ * an unknown device is not taken for a vendor default.
+ */
+export function matchPasswordOnlyDefault(password: string, vendor: string | null): string | null {
+  if (vendor === null) return null;
+  for (const entry of defaultCredentialCandidates(vendor)) {
+    if (entry.vendor === vendor && entry.password === password) return matchLabel(entry);
+  }
+  return null;
+}
+
 /** Budget windows are one minute of capture time. */
 const WINDOW_SEC = 60;
 const MAX_SOURCES = 10_000;

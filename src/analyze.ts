@@ -117,7 +117,7 @@ export class Analyzer {
     if (first >= 0x41 && first <= 0x5a) {
       if (looksLikeSip(p)) { this.onSipDatagram(tp); return; }
     }
-    if (this.media.onUdp(tp)) return;
+    // A TFTP read request starts 0x00 0x01, which RFC 7983 would take for STUN: look first.
     if (tp.dstPort === TFTP_PORT) {
       const req = decodeTftpRequest(p);
       if (req) {
@@ -126,6 +126,7 @@ export class Analyzer {
       }
       return;
     }
+    if (this.media.onUdp(tp)) return;
     // Junk before a request, CRLF keep-alives (RFC 5626): look once more for a SIP start line.
     if (first === 0x0d || first === 0x0a) return;
   }

@@ -29,6 +29,7 @@ const SEVERITIES: Readonly<Record<string, readonly string[]>> = {
   'cleartext-credentials': ['high'],
   'credential-brute-force': ['high'],
   'plaintext-provisioning': ['high'],
+  'outdated-firmware': ['low'],
 };
 
 interface ExpectedFinding { rule: string; severity: string; device_ip: string; peer_ip?: string; evidence?: Record<string, unknown> }

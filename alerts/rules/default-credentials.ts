@@ -12,7 +12,7 @@ import type { Rule, RuleContext } from '../rule.ts';
 import type { Severity } from '../finding-store.ts';
 import type { AuthOutcome } from '../../src/track/events.ts';
 import { verifyDigest } from '../credentials/verify.ts';
-import { defaultCandidates, matchPlaintextDefault, VerificationBudget } from '../credential-check.ts';
+import { defaultCandidates, matchPasswordOnlyDefault, matchPlaintextDefault, VerificationBudget } from '../credential-check.ts';
 import { loginAttempt } from '../http-login.ts';
 
 const severityOf = (outcome: AuthOutcome): Severity => (outcome === 'accepted' ? 'critical' : 'high');
@@ -36,7 +36,11 @@ export function createDefaultCredentialsRule(): Rule {
       if (!login) return;
       const vendor = ctx.devices.get(ev.server.ip)?.vendor ?? null;
       let matched: string | null = null;
-      if (login.password !== null) matched = matchPlaintextDefault(login.username, login.password, vendor);
+      if (login.password !== null) {
+        matched = login.scheme === 'form' && login.username === ''
+          ? matchPasswordOnlyDefault(login.password, vendor)
+          : matchPlaintextDefault(login.username, login.password, vendor);
+      }
       else if (login.digest) {
         budget ??= new VerificationBudget(ctx.config.maxVerificationsPerSourcePerMinute);
         if (!budget.take(ev.client.ip, ev.ts)) return;

@@ -20,7 +20,9 @@ export function createSrtpKeysExposedRule(): Rule {
       const forwarded = ctx.devices.get(ev.src.ip)?.roles.has('pbx') === true && origin !== '' && origin !== ev.src.ip && isIpLiteral(origin);
       ctx.report({
         rule: 'srtp-keys-exposed', severity: 'critical', ts: ev.ts,
-        deviceIp: forwarded ? origin : ev.src.ip, peerIp: ev.dst.ip,
+        // A forwarded copy exposes the same keys on another leg: it counts toward the author's
+        // finding with the hop the author sent them to.
+        deviceIp: forwarded ? origin : ev.src.ip, peerIp: forwarded ? ev.src.ip : ev.dst.ip,
         summary: `SRTP master keys (SDES a=crypto) sent in clear SIP over ${ev.transport.toUpperCase()}`,
         evidence: {
           transport: ev.transport,

@@ -95,6 +95,8 @@ const HEADER_ROWS: readonly Row[] = [
   // --- hardware phones, ATAs and gateways ---
   // 'snomD785/10.1.33.33', 'snom320/8.7.3.25', 'snom370-SIP 8.7.5.35', 'snomPA1/8.4.35'
   { re: /^snom[ -]?(?<model>[a-z]{0,2}\d{2,4}[a-z]?|pa1|meetingpoint)(?:-sip)?[/ ]/i, vendor: 'snom', kind: 'phone' },
+  // Snom's provisioning client: 'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33)'
+  { re: /^mozilla\/4\.0 \(compatible; snom(?<model>[a-z]{0,2}\d{2,4}[a-z]?)(?:-sip)?[/ ](?<fw>\d{1,4}(?:\.\d{1,8}){1,4})/i, vendor: 'snom', kind: 'phone' },
   // lighttpd on Snom phones: 'Server: snom embedded'
   { re: /^snom embedded\b/i, vendor: 'snom', kind: 'phone', versionAfter: false },
   // 'Yealink SIP-T46G 28.81.0.110', 'Yealink SIP-T54W 96.86.0.100', 'Yealink SIP VP-T49G 51.80.0.100', 'Yealink W60B 77.83.0.85'
@@ -104,6 +106,8 @@ const HEADER_ROWS: readonly Row[] = [
   { re: /^polycom soundpoint ip telephone httpd\b/i, vendor: 'polycom', kind: 'phone', model: 'SoundPoint IP', versionAfter: false },
   // 'PolycomVVX-VVX_410-UA/5.9.0.9373', 'PolycomSoundPointIP-SPIP_450-UA/3.1.2.0392', 'PolyEdge-Edge_E450-UA/8.0.0.1234'
   { re: /^poly(?:com)?[a-z]{0,40}-(?<model>[a-z0-9_]{1,32})-ua\/(?<fw>\d{1,4}(?:\.\d{1,8}){1,4})/i, vendor: 'polycom', kind: 'phone' },
+  // Polycom's provisioning client: 'FileTransport PolycomVVX-VVX_450-UA/6.3.1.8427'
+  { re: /^filetransport poly(?:com)?[a-z]{0,40}-(?<model>[a-z0-9_]{1,32})-ua\/(?<fw>\d{1,4}(?:\.\d{1,8}){1,4})/i, vendor: 'polycom', kind: 'phone' },
   // Grandstream ATAs and gateways: 'Grandstream HT502 V1.2A 1.0.8.6', 'Grandstream GXW4104 1.4.1.5'
   { re: /^grandstream[ -](?<model>(?:ht|gxw)[ -]?\d{3,5}[a-z]{0,2}(?!\d))(?:[ ]?v\d[0-9a-z.]{0,7})?/i, vendor: 'grandstream', kind: 'gateway' },
   // Grandstream UCM PBX: 'Grandstream UCM6202V1.4A 1.0.20.31'
@@ -307,4 +311,16 @@ export function vendorFromMac(mac: string): string | null {
   if (hex.length !== 12 || !/^[0-9a-f]{12}$/.test(hex)) return null;
   if ((parseInt(hex.slice(0, 2), 16) & 0x02) !== 0) return null;
   return PHONE_OUIS.get(hex.slice(0, 6)) ?? null;
+}
+
+/** Vendors whose OUIs sit (almost) only on phones: their MAC alone names a phone. */
+const PHONE_ONLY_VENDORS: ReadonlySet<string> = new Set(['snom', 'yealink', 'polycom', 'grandstream', 'gigaset', 'fanvil', 'htek']);
+
+/**
+ * Whether a MAC's OUI belongs to a maker of (almost) only phones. Vendors with PBXs, routers
+ * or laptops under the same OUIs (Cisco, Panasonic, Avaya, Mitel ...) do not count.
+ */
+export function isPhoneMakerMac(mac: string): boolean {
+  const vendor = vendorFromMac(mac);
+  return vendor !== null && PHONE_ONLY_VENDORS.has(vendor);
 }

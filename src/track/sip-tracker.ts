@@ -153,7 +153,9 @@ export class SipTracker {
     if (msg.method !== 'ACK' && !this.pending.has(key)) {
       if (this.pending.size >= SIP_LIMITS.maxPendingTransactions) this.counters.transactionsDropped++;
       else {
-        const auth = msg.authorization;
+        // A proxy passes the UA's credentials on (RFC 3261 §22.3): the UA's own leg already
+        // carries them, so a forwarded copy (more than one Via) is no authentication of its sender.
+        const auth = msg.vias.length <= 1 ? msg.authorization : null;
         this.pending.set(key, {
           ts, callId: msg.callId, transport, client: src, server: dst, method: msg.method, uri: msg.requestUri,
           from: msg.from, to: msg.to, userAgent: msg.userAgent, status: 0,

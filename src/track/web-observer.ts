@@ -4,7 +4,7 @@
  * configuration; a TLS session to a SIP port is encrypted signaling.
  */
 import { parseAuthParams } from '../../parsers/auth-header.ts';
-import { fingerprintHeader, fingerprintWebUi } from '../inventory/fingerprint.ts';
+import { fingerprintHeader, fingerprintWebUi, isPhoneMakerMac, vendorFromMac } from '../inventory/fingerprint.ts';
 import { clipHeader, type DeviceTable } from '../inventory/device-table.ts';
 import type { HttpExchangeEvent, TlsSessionEvent } from './events.ts';
 
@@ -48,6 +48,14 @@ export class WebObserver {
   }
 
   observeTls(ev: TlsSessionEvent): void {
+    // Inside TLS a phone says nothing readable about itself; a phone maker's MAC still names it.
+    for (const [end, isServer] of [[ev.client, false], [ev.server, true]] as const) {
+      const d = this.devices.get(end.ip);
+      if (!d || d.mac === null || !isPhoneMakerMac(d.mac) || d.roles.has('pbx')) continue;
+      d.roles.add('phone');
+      d.vendor ??= vendorFromMac(d.mac);
+      if (isServer && !SIP_TLS_PORTS.has(end.port)) d.roles.add('web-ui');
+    }
     if (!SIP_TLS_PORTS.has(ev.server.port)) return;
     this.tlsSipSessions++;
     const client = this.devices.touch(ev.client.ip, ev.ts);
