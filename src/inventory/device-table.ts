@@ -90,3 +90,18 @@ export class DeviceTable {
 }
 
 export const clipHeader = (value: string): string => value.slice(0, DEVICE_TABLE_LIMITS.maxHeaderLength);
+
+/**
+ * Takes what one header says about a device. Vendor, model and firmware are one statement:
+ * a different vendor replaces all three, so one device's version is never read against
+ * another vendor's model (a softphone on a PC that also serves a web UI).
+ */
+export function applyFingerprint(d: Device, fp: { vendor: string | null; model: string | null; firmware: string | null }): void {
+  if (!fp.vendor) return;
+  if (d.vendor !== fp.vendor) {
+    d.vendor = fp.vendor; d.model = fp.model; d.firmware = fp.firmware;
+    return;
+  }
+  d.model = fp.model ?? d.model;
+  d.firmware = fp.firmware ?? d.firmware;
+}

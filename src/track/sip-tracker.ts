@@ -6,7 +6,7 @@
 import { parseSipUri, type SipMessage } from '../../parsers/sip.ts';
 import { parseSdp, type Sdp } from '../../parsers/sdp.ts';
 import { fingerprintHeader } from '../inventory/fingerprint.ts';
-import { DeviceTable, clipHeader } from '../inventory/device-table.ts';
+import { DeviceTable, applyFingerprint, clipHeader } from '../inventory/device-table.ts';
 import type { MediaExpectations } from './media-expectations.ts';
 import type { AuthOutcome, Endpoint, SipAuthEvent, SipMessageEvent, SipResponseEvent, SipTransport } from './events.ts';
 
@@ -142,7 +142,7 @@ export class SipTracker {
     const fp = fingerprintHeader(header);
     if (!msg.isRequest && d.roles.has('pbx') && fp.kind !== 'pbx') return;
     if (msg.isRequest) d.userAgent = clipHeader(header); else d.server = clipHeader(header);
-    if (fp.vendor) { d.vendor = fp.vendor; d.model = fp.model ?? d.model; d.firmware = fp.firmware ?? d.firmware; }
+    applyFingerprint(d, fp);
     if (fp.kind === 'scanner') d.roles.add('scanner');
     else if (fp.kind === 'pbx') d.roles.add('pbx');
     else if (fp.kind === 'phone' || fp.kind === 'softphone') d.roles.add('phone');

@@ -5,7 +5,7 @@
  */
 import { parseAuthParams } from '../../parsers/auth-header.ts';
 import { fingerprintHeader, fingerprintWebUi, isPhoneMakerMac, vendorFromMac } from '../inventory/fingerprint.ts';
-import { clipHeader, type DeviceTable } from '../inventory/device-table.ts';
+import { applyFingerprint, clipHeader, type DeviceTable } from '../inventory/device-table.ts';
 import type { HttpExchangeEvent, TlsSessionEvent } from './events.ts';
 
 /** SIP over TLS: 5061 (RFC 3261 §26.2.2) and the next port some PBXs use for a second listener. */
@@ -25,9 +25,7 @@ export class WebObserver {
       const fp = fingerprintWebUi({ server: res.server || null, realm, title: ev.title });
       if (res.server) server.server = clipHeader(res.server);
       if (fp.vendor) {
-        server.vendor = fp.vendor;
-        server.model = fp.model ?? server.model;
-        server.firmware = fp.firmware ?? server.firmware;
+        applyFingerprint(server, fp);
         server.roles.add('web-ui');
         if (fp.kind === 'phone') server.roles.add('phone');
         if (fp.kind === 'pbx') server.roles.add('pbx');
@@ -39,9 +37,7 @@ export class WebObserver {
       if (fp.vendor && (fp.kind === 'phone')) {
         const client = this.devices.touch(ev.client.ip, ev.ts);
         client.userAgent = clipHeader(ua);
-        client.vendor = fp.vendor;
-        client.model = fp.model ?? client.model;
-        client.firmware = fp.firmware ?? client.firmware;
+        applyFingerprint(client, fp);
         client.roles.add('phone');
       }
     }
