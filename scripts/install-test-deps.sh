@@ -7,7 +7,8 @@ need=()
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
 [ ${#need[@]} -eq 0 ] && { echo "test dependencies present"; exit 0; }
 if [ "$(id -u)" -ne 0 ]; then
-  echo "missing ${need[*]}: run this script as root (sudo $0)" >&2
+  if command -v sudo >/dev/null 2>&1; then exec sudo --preserve-env=DEBIAN_FRONTEND "$0" "$@"; fi
+  echo "missing ${need[*]}: run this script as root" >&2
   exit 1
 fi
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  fingerprintHeader, fingerprintWebUi, isKnownScannerUserAgent, vendorFromMac, MAX_FINGERPRINT_INPUT, type Fingerprint,
+  fingerprintHeader, fingerprintWebUi, isKnownScannerUserAgent, isPhoneMakerMac, vendorFromMac, MAX_FINGERPRINT_INPUT, type Fingerprint,
 } from '../src/inventory/fingerprint.ts';
 
 type Row = [header: string, vendor: string | null, model: string | null, firmware: string | null, kind: Fingerprint['kind']];
@@ -14,6 +14,8 @@ const HEADERS: Row[] = [
   ['snom320/8.7.3.25', 'snom', '320', '8.7.3.25', 'phone'],
   ['snom370-SIP 8.7.5.35', 'snom', '370', '8.7.5.35', 'phone'],
   ['snom embedded', 'snom', null, null, 'phone'],
+  ['Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33)', 'snom', 'D785', '10.1.33.33', 'phone'],
+  ['FileTransport PolycomVVX-VVX_450-UA/6.3.1.8427', 'polycom', 'VVX 450', '6.3.1.8427', 'phone'],
   ['Yealink SIP-T46G 28.81.0.110', 'yealink', 'T46G', '28.81.0.110', 'phone'],
   ['Yealink SIP-T54W 96.86.0.100', 'yealink', 'T54W', '96.86.0.100', 'phone'],
   ['Yealink SIP VP-T49G 51.80.0.100', 'yealink', 'VP-T49G', '51.80.0.100', 'phone'],
@@ -242,3 +244,21 @@ real('fingerprints the phones, PBXs and softphones seen in public captures', () 
 });
 
 real.run();
+
+const phoneMaker = suite('isPhoneMakerMac');
+
+phoneMaker('names phones by the OUI of makers of phones only', () => {
+  assert.ok(isPhoneMakerMac('00:04:13:aa:bb:cc')); // snom
+  assert.ok(isPhoneMakerMac('80:5e:c0:14:00:25')); // Yealink
+  assert.ok(isPhoneMakerMac('00:04:f2:3c:00:27')); // Polycom
+});
+
+phoneMaker('does not take vendors with PBXs, routers or laptops under the same OUI for phones', () => {
+  assert.not.ok(isPhoneMakerMac('00:00:0c:01:02:03')); // Cisco
+  assert.not.ok(isPhoneMakerMac('00:80:f0:01:02:03')); // Panasonic
+  assert.not.ok(isPhoneMakerMac('00:1b:21:7a:00:05')); // Intel NIC
+  assert.not.ok(isPhoneMakerMac('02:04:13:aa:bb:cc')); // locally administered
+});
+
+phoneMaker.run();
+
