@@ -9,7 +9,6 @@ import { formatMac } from '../parsers/link.ts';
 import { looksLikeSip, parseSipMessage } from '../parsers/sip.ts';
 import { decodeTftpRequest } from '../parsers/tftp.ts';
 import type { CapturedPacket } from '../parsers/capture-file.ts';
-import { readCaptureFile } from './capture/file-source.ts';
 import { NetworkClassifier, DEFAULT_INTERNAL_NETWORKS } from './net/networks.ts';
 import { DeviceTable } from './inventory/device-table.ts';
 import { MediaExpectations } from './track/media-expectations.ts';
@@ -21,11 +20,26 @@ import { Detector } from '../alerts/detector.ts';
 import { DEFAULT_DETECT_CONFIG, type DetectConfig } from '../alerts/detect-config.ts';
 import { buildReport, type AnalysisReport } from './report/json-report.ts';
 import type { SipTransactionRecord } from './track/sip-tracker.ts';
+import type { HttpExchangeEvent, SipMessageEvent, TlsSessionEvent } from './track/events.ts';
+import type { Device } from './inventory/device-table.ts';
+import { CaptureFileReader } from './capture/file-source.ts';
+
+/** Records the trackers produce besides findings, for the store's event tables. */
+export interface RecordSink {
+  onSipMessage?(ev: SipMessageEvent): void;
+  onHttpExchange?(ev: HttpExchangeEvent): void;
+  onTlsSession?(ev: TlsSessionEvent): void;
+}
 
 export interface AnalyzeOptions {
   internalNetworks?: readonly string[];
   detect?: DetectConfig;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  records?: RecordSink;
+  /** called as each file starts */
+  onFileStart?: (path: string) => void;
+  /** awaited after each chunk of a file (a store drains its inserts here) */
+  betweenChunks?: () => Promise<void>;
 }
 
 export interface AnalysisStats {
@@ -42,6 +56,8 @@ export interface AnalysisStats {
 
 export interface AnalysisResult {
   report: AnalysisReport;
+  /** the devices behind report.devices, with their first and last sighting */
+  inventory: Device[];
   stats: AnalysisStats;
   sipTransactions: SipTransactionRecord[];
 }
@@ -72,10 +88,11 @@ export class Analyzer {
 
   constructor(opts: AnalyzeOptions = {}) {
     const config = opts.detect ?? DEFAULT_DETECT_CONFIG;
+    const records = opts.records ?? {};
     this.networks = new NetworkClassifier(opts.internalNetworks ?? DEFAULT_INTERNAL_NETWORKS);
     this.webPorts = new Set(config.webUiPorts);
     this.sip = new SipTracker(this.devices, this.expectations, {
-      onSipMessage: (ev) => this.detector.onSipMessage(ev),
+      onSipMessage: (ev) => { this.detector.onSipMessage(ev); records.onSipMessage?.(ev); },
       onSipResponse: (ev) => this.detector.onSipResponse(ev),
       onSipAuth: (ev) => this.detector.onSipAuth(ev),
     });
@@ -87,8 +104,8 @@ export class Analyzer {
     });
     this.web = new WebObserver(this.devices);
     const sessions = new TcpSessions(this.sip, {
-      onHttpExchange: (ev) => { this.web.observe(ev); this.detector.onHttpExchange(ev); },
-      onTlsSession: (ev) => { this.web.observeTls(ev); this.detector.onTlsSession(ev); },
+      onHttpExchange: (ev) => { this.web.observe(ev); this.detector.onHttpExchange(ev); records.onHttpExchange?.(ev); },
+      onTlsSession: (ev) => { this.web.observeTls(ev); this.detector.onTlsSession(ev); records.onTlsSession?.(ev); },
       onSipDecodeError: (code) => this.count(code),
     }, (ip) => this.macFor(ip));
     this.tcp = new TcpReassembler(sessions);
@@ -188,8 +205,10 @@ export class Analyzer {
       plaintextSignaling: this.sip.plaintextSessions,
       tlsSipSessions: this.web.tlsSipSessions,
     });
+    const shown = new Set(report.devices.map((d) => d.ip));
     return {
       report,
+      inventory: [...this.devices.all()].filter((d) => shown.has(d.ip)),
       stats: {
         packets: this.packets,
         bytes: this.bytes,
@@ -211,7 +230,13 @@ export async function analyzeCaptures(paths: readonly string[], opts: AnalyzeOpt
   const analyzer = new Analyzer(opts);
   for (const path of paths) {
     analyzer.sources.push(path);
-    readCaptureFile(path, (pkt) => analyzer.processPacket(pkt), { onProgress: opts.onProgress });
+    opts.onFileStart?.(path);
+    const reader = new CaptureFileReader(path, (pkt) => analyzer.processPacket(pkt), { onProgress: opts.onProgress });
+    try {
+      while (reader.readChunk()) if (opts.betweenChunks) await opts.betweenChunks();
+    } finally {
+      reader.close();
+    }
   }
   return analyzer.finish();
 }

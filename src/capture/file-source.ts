@@ -42,54 +42,86 @@ export interface CaptureReadSummary {
  * `data` are reused: valid only during the callback.
  */
 export function readCaptureFile(path: string, onPacket: (p: CapturedPacket) => void, opts: ReadCaptureOptions = {}): CaptureReadSummary {
-  const chunkSize = Math.max(MIN_CHUNK_SIZE, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
-  const fd = openCapture(path);
+  const reader = new CaptureFileReader(path, onPacket, opts);
   try {
-    let total: number;
+    while (reader.readChunk());
+    return reader.summary();
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * The same reading, one chunk per call, so a caller can yield between chunks (to let the
+ * store drain) without the reader holding more than one chunk.
+ */
+export class CaptureFileReader {
+  private readonly fd: number;
+  private readonly total: number;
+  private readonly parser = new CaptureFileParser();
+  private readonly chunk: Buffer;
+  private readonly count: (p: CapturedPacket) => void;
+  private bytes = 0;
+  private read = 0;
+  private error: CaptureFileError | null = null;
+  private ended = false;
+  private closed = false;
+
+  constructor(private readonly path: string, onPacket: (p: CapturedPacket) => void, private readonly opts: ReadCaptureOptions = {}) {
+    const chunkSize = Math.max(MIN_CHUNK_SIZE, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
+    this.fd = openCapture(path);
     try {
-      const st = fstatSync(fd);
+      const st = fstatSync(this.fd);
       if (st.isDirectory()) throw new VoipwatchError('ERR_CAPTURE_UNREADABLE', `${path} is a directory, not a capture file`);
-      total = st.size;
+      this.total = st.size;
     } catch (e) {
+      closeSync(this.fd);
       if (e instanceof VoipwatchError) throw e;
       throw new VoipwatchError('ERR_CAPTURE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
     }
-    const parser = new CaptureFileParser();
-    const chunk = Buffer.allocUnsafe(total > 0 && total < chunkSize ? Math.max(total, MIN_CHUNK_SIZE) : chunkSize);
-    let bytes = 0;
-    const count = (p: CapturedPacket) => {
-      bytes += p.data.length;
+    this.chunk = Buffer.allocUnsafe(this.total > 0 && this.total < chunkSize ? Math.max(this.total, MIN_CHUNK_SIZE) : chunkSize);
+    this.count = (p: CapturedPacket) => {
+      this.bytes += p.data.length;
       onPacket(p);
     };
-    let read = 0;
-    let error: CaptureFileError | null = null;
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, chunk, 0, chunk.length, null);
-      } catch (e) {
-        throw new VoipwatchError('ERR_CAPTURE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
-      }
-      if (n === 0) break;
-      read += n;
-      error = parser.push(n === chunk.length ? chunk : chunk.subarray(0, n), count);
-      opts.onProgress?.(read, total);
-      if (error) break;
+  }
+
+  /** Reads and parses one chunk; false once the file is done (or stopped by damage). */
+  readChunk(): boolean {
+    if (this.ended) return false;
+    let n: number;
+    try {
+      n = readSync(this.fd, this.chunk, 0, this.chunk.length, null);
+    } catch (e) {
+      throw new VoipwatchError('ERR_CAPTURE_UNREADABLE', `cannot read ${this.path}: ${(e as Error).message}`, { cause: e });
     }
-    if (!error) error = parser.finish();
-    if (error && parser.format === null) {
-      throw new VoipwatchError('ERR_CAPTURE_FORMAT', `${path}: ${error.message}`, { cause: error });
+    if (n > 0) {
+      this.read += n;
+      this.error = this.parser.push(n === this.chunk.length ? this.chunk : this.chunk.subarray(0, n), this.count);
+      this.opts.onProgress?.(this.read, this.total);
+      if (!this.error) return true;
     }
+    this.ended = true;
+    if (!this.error) this.error = this.parser.finish();
+    if (this.error && this.parser.format === null) {
+      throw new VoipwatchError('ERR_CAPTURE_FORMAT', `${this.path}: ${this.error.message}`, { cause: this.error });
+    }
+    return false;
+  }
+
+  summary(): CaptureReadSummary {
     return {
-      format: parser.format ?? 'pcap',
-      packets: parser.packetsParsed,
-      bytes,
-      truncated: error?.code === 'truncated_record',
-      error,
-      anomalies: { ...parser.anomalies },
+      format: this.parser.format ?? 'pcap',
+      packets: this.parser.packetsParsed,
+      bytes: this.bytes,
+      truncated: this.error?.code === 'truncated_record',
+      error: this.error,
+      anomalies: { ...this.parser.anomalies },
     };
-  } finally {
-    closeSync(fd);
+  }
+
+  close(): void {
+    if (!this.closed) { this.closed = true; closeSync(this.fd); }
   }
 }
 

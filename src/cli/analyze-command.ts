@@ -1,11 +1,17 @@
 /** `voipwatch analyze FILE...` */
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { analyzeCaptures } from '../analyze.ts';
 import { renderSummary } from '../report/terminal-summary.ts';
 import { VoipwatchError } from '../errors.ts';
 import { DEFAULT_INTERNAL_NETWORKS, NetworkClassifier } from '../net/networks.ts';
 import { ProgressLine } from './progress-line.ts';
+import { stderrLogger } from './cli-logger.ts';
+import { defaultDataDir, resolveStoreConfig } from '../store/store-config.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { callRows, deviceRow, findingRow, httpLoginRow, sipMessageRow, tlsSessionRow, type RowContext } from '../store/rows.ts';
+import type { AnalysisResult, RecordSink } from '../analyze.ts';
 
 export const ANALYZE_USAGE = `usage: voipwatch analyze [options] FILE...
 
@@ -13,6 +19,9 @@ options:
   --format text|json     output format (default: text; json prints the findings contract)
   --internal CIDR,...    internal networks (default: ${DEFAULT_INTERNAL_NETWORKS.join(',')})
   --no-store             do not write to the store
+  --data-dir DIR         embedded store directory (default: $VOIPWATCH_DATA_DIR or ${defaultDataDir()})
+  --clickhouse-url URL   write to a ClickHouse server instead (default: $VOIPWATCH_CLICKHOUSE_URL)
+  --sip-messages         also store every SIP message (forensic log; SDES keys redacted)
   --no-progress          no progress bar on stderr
   -h, --help             show this help
 `;
@@ -28,6 +37,9 @@ export async function runAnalyze(argv: string[]): Promise<number> {
         format: { type: 'string', default: 'text' },
         internal: { type: 'string' },
         'no-store': { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+        'clickhouse-url': { type: 'string' },
+        'sip-messages': { type: 'boolean' },
         'no-progress': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -56,19 +68,64 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const internalNetworks = values.internal !== undefined ? values.internal.split(',') : undefined;
   if (internalNetworks) new NetworkClassifier(internalNetworks); // validates before any work
 
+  const logger = stderrLogger();
+  const store = values['no-store'] ? null : await openStore(
+    resolveStoreConfig({ dataDir: values['data-dir'], url: values['clickhouse-url'], sipMessages: values['sip-messages'] }),
+    // Batches cut by size only: the same capture gives the same batches, so a replay of it is deduplicated.
+    { command: `analyze ${positionals.join(' ')}`.slice(0, 200), logger, flushByAge: false },
+  );
+  const rows: RowContext = { sensor: store?.config.sensor ?? '', site: store?.config.site ?? '', source: '' };
+
   const progress = !values['no-progress'] && process.stderr.isTTY ? new ProgressLine(process.stderr, totalBytes) : null;
   let doneBefore = 0;
   let currentTotal = 0;
-  const result = await analyzeCaptures(positionals, {
-    internalNetworks,
-    onProgress: progress ? (read, total) => {
-      if (total !== currentTotal) { doneBefore += currentTotal; currentTotal = total; }
-      progress.update(doneBefore + read);
-    } : undefined,
-  });
-  progress?.done();
+  let result: AnalysisResult;
+  try {
+    result = await analyzeCaptures(positionals, {
+      internalNetworks,
+      onProgress: progress ? (read, total) => {
+        if (total !== currentTotal) { doneBefore += currentTotal; currentTotal = total; }
+        progress.update(doneBefore + read);
+      } : undefined,
+      records: store ? storeRecords(store, rows) : undefined,
+      onFileStart: (path) => { rows.source = resolve(path); },
+      betweenChunks: store ? () => store.drain() : undefined,
+    });
+    progress?.done();
+    if (store) {
+      rows.source = positionals.map((p) => resolve(p)).join(',');
+      writeResult(store, result, rows);
+    }
+  } finally {
+    const stats = await store?.close();
+    if (store && stats) {
+      const spooled = stats.spoolBatches > 0 ? `; ${stats.spoolBatches} batches wait in the spool ${store.config.spoolDir}` : '';
+      process.stderr.write(`voipwatch: stored ${stats.rowsWritten} rows in ${store.mode === 'embedded' ? `the embedded store ${store.where}` : store.where}${spooled}\n`);
+    }
+  }
 
   if (values.format === 'json') process.stdout.write(JSON.stringify(result.report, null, 2) + '\n');
   else process.stdout.write(renderSummary(result.report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
   return 0;
+}
+
+function storeRecords(store: Store, ctx: RowContext): RecordSink {
+  return {
+    onSipMessage: store.config.sipMessages ? (ev) => store.write('sip_messages', sipMessageRow(ev, ctx)) : undefined,
+    onHttpExchange: (ev) => {
+      const row = httpLoginRow(ev, ctx);
+      if (row) store.write('http_logins', row);
+    },
+    onTlsSession: (ev) => store.write('tls_sessions', tlsSessionRow(ev, ctx)),
+  };
+}
+
+function writeResult(store: Store, result: AnalysisResult, ctx: RowContext): void {
+  for (const f of result.report.findings) store.write('findings', findingRow(f, ctx));
+  for (const c of result.report.calls) {
+    const { call, streams } = callRows(c, ctx);
+    store.write('calls', call);
+    for (const s of streams) store.write('rtp_streams', s);
+  }
+  for (const d of result.inventory) store.write('devices', deviceRow(d, ctx));
 }

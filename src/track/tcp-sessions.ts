@@ -2,12 +2,15 @@
  * Application protocols on reassembled TCP streams. The first bytes of a connection decide
  * what it carries (SIP, HTTP or a TLS handshake); SIP messages are framed by Content-Length
  * (RFC 3261 §18.3), HTTP messages by their head and body length, TLS only to its hellos.
+ * An HTTP connection upgraded to WebSocket (101, RFC 6455 §4.2.2) carries frames from then on;
+ * each text or binary message that is a SIP message is SIP over WebSocket (RFC 7118).
  * Bytes are copied only while a message is incomplete, and never past the named caps.
  */
 import type { TcpConnection, TcpStreamHandler } from '../net/tcp-reassembly.ts';
 import { looksLikeSip, frameSipStream, parseSipMessage } from '../../parsers/sip.ts';
 import { looksLikeHttp, frameHttpHead, parseHttpHead, extractTitle, parseFormFields, type HttpRequest, type HttpResponse } from '../../parsers/http.ts';
 import { decodeTlsHello } from '../../parsers/tls.ts';
+import { frameWebSocket, unmaskInto, WsOpcode, WS_RSV1 } from '../../parsers/websocket.ts';
 import type { Endpoint, HttpExchangeEvent, TlsSessionEvent } from './events.ts';
 import type { SipTracker } from './sip-tracker.ts';
 
@@ -22,9 +25,20 @@ export const TCP_APP_LIMITS = Object.freeze({
   maxPipelined: 32,
   /** bytes of a TLS handshake record buffered to find the hello */
   maxHelloBytes: 32_768,
+  /** bytes of one WebSocket message (all its frames): a SIP head plus the largest SIP body framed */
+  maxWebSocketMessage: 65_536 + 1_048_576,
 });
 
-type AppKind = 'unknown' | 'sip' | 'http' | 'tls' | 'other';
+type AppKind = 'unknown' | 'sip' | 'http' | 'tls' | 'ws' | 'other';
+
+/** A WebSocket message whose frames are still arriving (RFC 6455 §5.4). */
+interface WsMessage {
+  /** unmasked payloads of the frames so far, each a copy */
+  parts: Buffer[];
+  bytes: number;
+  /** compressed (permessage-deflate, RFC 7692) or over the cap: framed past, not read */
+  discard: boolean;
+}
 
 interface Direction {
   pending: Buffer | null;
@@ -35,6 +49,8 @@ interface Direction {
   bodyLimit: number;
   /** after a gap we cannot find message boundaries again in a length-framed stream */
   lost: boolean;
+  /** WebSocket message in progress */
+  ws: WsMessage | null;
 }
 
 interface HttpPending { request: HttpRequest; form: Map<string, string> | null; ts: number }
@@ -54,7 +70,7 @@ export interface TcpAppSink {
   onSipDecodeError(code: string): void;
 }
 
-const newDirection = (): Direction => ({ pending: null, bodyRemaining: 0, bodySink: null, bodyCollected: 0, bodyLimit: 0, lost: false });
+const newDirection = (): Direction => ({ pending: null, bodyRemaining: 0, bodySink: null, bodyCollected: 0, bodyLimit: 0, lost: false, ws: null });
 
 export class TcpSessions implements TcpStreamHandler {
   constructor(
@@ -80,6 +96,7 @@ export class TcpSessions implements TcpStreamHandler {
       case 'sip': used = this.consumeSip(c, fromClient, buf, ts); break;
       case 'http': used = this.consumeHttp(c, app, dir, fromClient, buf, ts); break;
       case 'tls': used = this.consumeTls(c, app, fromClient, buf, ts); break;
+      case 'ws': used = this.consumeWebSocket(c, dir, fromClient, buf, ts); break;
     }
     if (dir.lost) { dir.pending = null; return; }
     dir.pending = used < buf.length ? Buffer.from(buf.subarray(used)) : null;
@@ -90,6 +107,7 @@ export class TcpSessions implements TcpStreamHandler {
     if (!app) return;
     const dir = fromClient ? app.client : app.server;
     dir.pending = null;
+    dir.ws = null;
     // A gap inside an HTTP body only shortens what we scan; anywhere else framing is lost.
     if (dir.bodyRemaining > 0) { dir.bodyRemaining = 0; return; }
     if (app.kind === 'sip') return; // SIP resynchronises on the next start line
@@ -158,6 +176,14 @@ export class TcpSessions implements TcpStreamHandler {
         this.startBody(dir, length, head.method === 'POST' && isForm(head.contentType) ? TCP_APP_LIMITS.maxFormBody : 0);
         if (length === 0) this.bodyComplete(c, app, true, ts);
       } else if (head.kind === 'response' && !fromClient) {
+        if (isWebSocketUpgrade(head)) {
+          // The upgrade request is answered; both directions carry WebSocket frames from here.
+          if (app.httpResponse) this.emitHttp(c, app, ts);
+          app.httpResponse = { response: head, ts, request: app.http.shift() ?? null };
+          this.emitHttp(c, app, ts);
+          app.kind = 'ws';
+          return off + this.consumeWebSocket(c, dir, fromClient, buf.subarray(off), ts);
+        }
         if (head.status >= 100 && head.status < 200) continue;
         if (app.httpResponse) this.emitHttp(c, app, ts);
         app.httpResponse = { response: head, ts, request: app.http.shift() ?? null };
@@ -203,6 +229,65 @@ export class TcpSessions implements TcpStreamHandler {
     });
   }
 
+  /**
+   * WebSocket frames: control frames are skipped, data frames assembled into messages, and a
+   * complete message that is a SIP message goes to the SIP tracker. RFC 7118 §5: "Each SIP
+   * message MUST be carried within a single WebSocket message, and a WebSocket message MUST
+   * NOT contain more than one SIP message", so the message delimits it as a datagram does.
+   */
+  private consumeWebSocket(c: TcpConnection, dir: Direction, fromClient: boolean, buf: Buffer, ts: number): number {
+    let off = 0;
+    while (off < buf.length) {
+      const frame = frameWebSocket(buf.subarray(off), TCP_APP_LIMITS.maxWebSocketMessage);
+      if (frame.kind === 'need') break;
+      if (frame.kind === 'malformed') {
+        this.sink.onSipDecodeError(frame.error);
+        dir.lost = true;
+        return buf.length;
+      }
+      const payload = buf.subarray(off + frame.headerLength, off + frame.length);
+      off += frame.length;
+      if (frame.opcode >= WsOpcode.CLOSE) continue; // close, ping, pong: nothing of SIP's
+      if (frame.opcode !== WsOpcode.CONTINUATION) {
+        if (dir.ws) this.sink.onSipDecodeError('websocket_message_interrupted');
+        const compressed = (frame.rsv & WS_RSV1) !== 0;
+        if (compressed) this.sink.onSipDecodeError('websocket_compressed_message');
+        if (frame.fin && !compressed) {
+          dir.ws = null;
+          this.onWebSocketMessage(c, fromClient, frame.masked ? unmasked(payload, frame.maskKey) : payload, ts);
+          continue;
+        }
+        dir.ws = { parts: [], bytes: 0, discard: compressed };
+      } else if (!dir.ws) {
+        this.sink.onSipDecodeError('websocket_unexpected_continuation');
+        continue;
+      }
+      const msg = dir.ws;
+      if (!msg.discard && msg.bytes + payload.length > TCP_APP_LIMITS.maxWebSocketMessage) {
+        this.sink.onSipDecodeError('websocket_message_too_large');
+        msg.discard = true;
+        msg.parts = [];
+      }
+      if (!msg.discard) {
+        msg.parts.push(frame.masked ? unmasked(payload, frame.maskKey) : Buffer.from(payload));
+        msg.bytes += payload.length;
+      }
+      if (!frame.fin) continue;
+      dir.ws = null;
+      if (!msg.discard) this.onWebSocketMessage(c, fromClient, msg.parts.length === 1 ? msg.parts[0] : Buffer.concat(msg.parts, msg.bytes), ts);
+    }
+    return off;
+  }
+
+  private onWebSocketMessage(c: TcpConnection, fromClient: boolean, data: Buffer, ts: number): void {
+    if (!looksLikeSip(data)) return; // another subprotocol, or keep-alive CRLFs
+    const parsed = parseSipMessage(data);
+    if (!parsed.ok) { this.sink.onSipDecodeError(parsed.error); return; }
+    const src = fromClient ? clientOf(c) : serverOf(c);
+    const dst = fromClient ? serverOf(c) : clientOf(c);
+    this.sip.onMessage(parsed.message, 'ws', src, dst, ts, this.macOf(src.ip));
+  }
+
   private consumeTls(c: TcpConnection, app: AppState, fromClient: boolean, buf: Buffer, ts: number): number {
     const state = app.tls;
     if (fromClient ? state.clientDone : state.serverDone) return buf.length;
@@ -238,6 +323,20 @@ function detect(data: Buffer): AppKind {
   // CRLF keep-alives (RFC 5626 §3.5.1) may precede SIP on a reused connection.
   if (data[0] === 0x0d && data[1] === 0x0a) return 'unknown';
   return 'other';
+}
+
+/** A 101 answer agreeing to "Upgrade: websocket" (RFC 6455 §4.2.2, §4.1 item 3: case-insensitive). */
+function isWebSocketUpgrade(res: HttpResponse): boolean {
+  if (res.status !== 101) return false;
+  const upgrade = res.header('upgrade');
+  return upgrade !== null && upgrade.split(',').some((p) => p.trim().toLowerCase() === 'websocket');
+}
+
+/** A masked payload, unmasked into a copy (the view belongs to the capture buffer). */
+function unmasked(payload: Buffer, maskKey: number): Buffer {
+  const out = Buffer.allocUnsafe(payload.length);
+  unmaskInto(payload, maskKey, out);
+  return out;
 }
 
 function concatCapped(pending: Buffer, data: Buffer): Buffer | null {

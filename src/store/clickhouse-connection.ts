@@ -1,0 +1,105 @@
+/**
+ * Opens the one ClickHouse client everything else uses: the embedded engine (chDB, in this
+ * process, persistent in the data directory) or a server over HTTP(S). Both give the same
+ * @clickhouse/client API and SQL.
+ *
+ * chDB locks its data directory: a second process gets "Cannot lock file .../status". We
+ * write who owns the directory next to it (`owner.json`: pid, command, since), so the
+ * second process can say which process holds it instead of repeating chDB's message.
+ */
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VoipwatchError } from '../errors.ts';
+import type { StoreConfig } from './store-config.ts';
+
+export interface StoreConnection {
+  client: ClickHouseClient;
+  mode: 'embedded' | 'server';
+  /** for logs and `db status`: the data directory or the URL without credentials */
+  where: string;
+  close(): Promise<void>;
+}
+
+interface Owner { pid: number; command: string; since: string }
+
+const OWNER_FILE = 'owner.json';
+
+export async function openStoreConnection(config: StoreConfig, command: string): Promise<StoreConnection> {
+  return config.url ? openServer(config) : openEmbedded(config, command);
+}
+
+function openServer(config: StoreConfig): StoreConnection {
+  const url = new URL(config.url as string);
+  let ca: Buffer | undefined;
+  if (config.tlsCaFile) {
+    try { ca = readFileSync(config.tlsCaFile); } catch (cause) {
+      throw new VoipwatchError('ERR_STORE_CONFIG', `cannot read VOIPWATCH_CLICKHOUSE_CA_FILE ${config.tlsCaFile}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  const client = createClient({
+    url: url.toString(),
+    username: config.user,
+    password: config.password,
+    request_timeout: config.requestTimeoutMs,
+    // Retried batches must reach the shards with their token: insert in the foreground.
+    clickhouse_settings: config.cluster ? { insert_distributed_sync: 1 } : {},
+    ...(ca ? { tls: { ca_cert: ca } } : {}),
+  });
+  url.username = '';
+  url.password = '';
+  return { client, mode: 'server', where: url.toString(), close: () => client.close() };
+}
+
+async function openEmbedded(config: StoreConfig, command: string): Promise<StoreConnection> {
+  try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    throw new VoipwatchError('ERR_STORE_DATA_DIR', `cannot create the data directory ${config.dataDir}: ${(cause as Error).message}`, { cause });
+  }
+  // Imported here: the server mode does not need the embedded engine loaded.
+  const { createChdbConnection } = await import('chdb/connection');
+  let connection;
+  try {
+    connection = createChdbConnection({ path: config.dataDir });
+  } catch (cause) {
+    throw lockedOrBroken(config.dataDir, cause);
+  }
+  const ownerPath = join(config.dataDir, OWNER_FILE);
+  const owner: Owner = { pid: process.pid, command, since: new Date().toISOString() };
+  writeFileSync(ownerPath, JSON.stringify(owner) + '\n');
+  // chdb types its connection against @clickhouse/client-common, which the client bundles
+  // under another path: the same interface, two declarations.
+  const client = createClient({ connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'] });
+  return {
+    client,
+    mode: 'embedded',
+    where: config.dataDir,
+    async close() {
+      await client.close();
+      try {
+        const current = JSON.parse(readFileSync(ownerPath, 'utf8')) as Owner;
+        if (current.pid === process.pid) rmSync(ownerPath, { force: true });
+      } catch { /* the owner file is advisory */ }
+    },
+  };
+}
+
+function lockedOrBroken(dataDir: string, cause: unknown): VoipwatchError {
+  const text = `${(cause as Error)?.message ?? ''} ${String((cause as { cause?: Error })?.cause?.message ?? '')}`;
+  let owner: Owner | null = null;
+  try { owner = JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as Owner; } catch { /* none recorded */ }
+  const alive = owner !== null && isAlive(owner.pid);
+  if (alive || /lock/i.test(text)) {
+    const who = owner && alive ? `process ${owner.pid} (voipwatch ${owner.command}, since ${owner.since})` : 'another process';
+    return new VoipwatchError('ERR_STORE_LOCKED',
+      `the data directory ${dataDir} is in use by ${who}: the embedded store has one owner at a time. `
+      + 'Wait for it or stop it, use --no-store, choose another --data-dir, or point VOIPWATCH_CLICKHOUSE_URL at a ClickHouse server.',
+      { cause });
+  }
+  return new VoipwatchError('ERR_STORE_OPEN', `cannot open the embedded store in ${dataDir}: ${text.trim()}`, { cause });
+}
+
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
