@@ -38,6 +38,8 @@ export interface AnalyzeOptions {
   records?: RecordSink;
   /** called as each file starts */
   onFileStart?: (path: string) => void;
+  /** asked after each chunk: true stops reading, and the result covers what was read */
+  shouldStop?: () => boolean;
   /** awaited after each chunk of a file (a store drains its inserts here) */
   betweenChunks?: () => Promise<void>;
 }
@@ -229,11 +231,15 @@ export class Analyzer {
 export async function analyzeCaptures(paths: readonly string[], opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const analyzer = new Analyzer(opts);
   for (const path of paths) {
+    if (opts.shouldStop?.()) break;
     analyzer.sources.push(path);
     opts.onFileStart?.(path);
     const reader = new CaptureFileReader(path, (pkt) => analyzer.processPacket(pkt), { onProgress: opts.onProgress });
     try {
-      while (reader.readChunk()) if (opts.betweenChunks) await opts.betweenChunks();
+      while (reader.readChunk()) {
+        if (opts.betweenChunks) await opts.betweenChunks();
+        if (opts.shouldStop?.()) break;
+      }
     } finally {
       reader.close();
     }

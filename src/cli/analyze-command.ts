@@ -8,6 +8,7 @@ import { VoipwatchError } from '../errors.ts';
 import { DEFAULT_INTERNAL_NETWORKS, NetworkClassifier } from '../net/networks.ts';
 import { ProgressLine } from './progress-line.ts';
 import { stderrLogger } from './cli-logger.ts';
+import { StopSignal } from './stop-signal.ts';
 import { defaultDataDir, resolveStoreConfig } from '../store/store-config.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { callRows, deviceRow, findingRow, httpLoginRow, sipMessageRow, tlsSessionRow, type RowContext } from '../store/rows.ts';
@@ -80,6 +81,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   let doneBefore = 0;
   let currentTotal = 0;
   let result: AnalysisResult;
+  const stop = new StopSignal();
   try {
     result = await analyzeCaptures(positionals, {
       internalNetworks,
@@ -90,7 +92,9 @@ export async function runAnalyze(argv: string[]): Promise<number> {
       records: store ? storeRecords(store, rows) : undefined,
       onFileStart: (path) => { rows.source = resolve(path); },
       betweenChunks: store ? () => store.drain() : undefined,
+      shouldStop: () => stop.requested,
     });
+    if (stop.requested) process.stderr.write(`voipwatch: interrupted by ${stop.signal} after ${result.stats.packets} packets: the report covers what was read\n`);
     progress?.done();
     if (store) {
       rows.source = positionals.map((p) => resolve(p)).join(',');
@@ -98,6 +102,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     }
   } finally {
     const stats = await store?.close();
+    stop.dispose();
     if (store && stats) {
       const spooled = stats.spoolBatches > 0 ? `; ${stats.spoolBatches} batches wait in the spool ${store.config.spoolDir}` : '';
       process.stderr.write(`voipwatch: stored ${stats.rowsWritten} rows in ${store.mode === 'embedded' ? `the embedded store ${store.where}` : store.where}${spooled}\n`);
@@ -106,7 +111,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
 
   if (values.format === 'json') process.stdout.write(JSON.stringify(result.report, null, 2) + '\n');
   else process.stdout.write(renderSummary(result.report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
-  return 0;
+  return stop.exitCode;
 }
 
 function storeRecords(store: Store, ctx: RowContext): RecordSink {

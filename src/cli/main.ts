@@ -3,21 +3,25 @@
  * is an error that names it, never silently ignored.
  */
 import { runAnalyze, ANALYZE_USAGE } from './analyze-command.ts';
+import { runDb, DB_USAGE } from './db-command.ts';
 import { isVoipwatchError } from '../errors.ts';
 
 const USAGE = `usage: voipwatch <command> [options]
 
 commands:
   analyze FILE...    analyze pcap/pcapng capture files and report findings
+  db migrate|status  apply or show the store's schema migrations
   help               show this help
 
-${ANALYZE_USAGE}`;
+${ANALYZE_USAGE}
+${DB_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'analyze': return await runAnalyze(rest);
+      case 'db': return await runDb(rest);
       case undefined: case 'help': case '-h': case '--help':
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;

@@ -113,7 +113,9 @@ export class BatchWriter {
     await this.flush();
     this.closed = true;
     if (this.ageTimer) clearInterval(this.ageTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; }
+    // One last replay: the store may be back while a retry was still waiting.
+    if (!this.spool.isEmpty) this.enqueue(() => this.replay());
     await this.chain;
     if (!this.spool.isEmpty) {
       this.opts.logger.warn({ batches: this.spool.batches, bytes: this.spool.bytes, dir: this.opts.spoolDir }, 'store unavailable at exit: batches stay in the spool and are replayed at the next start');

@@ -7,7 +7,7 @@
  * write who owns the directory next to it (`owner.json`: pid, command, since), so the
  * second process can say which process holds it instead of repeating chDB's message.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VoipwatchError } from '../errors.ts';
@@ -42,6 +42,8 @@ function openServer(config: StoreConfig): StoreConnection {
     username: config.user,
     password: config.password,
     request_timeout: config.requestTimeoutMs,
+    // Failures surface as errors the writer logs once with context; the client's own lines would repeat them.
+    log: { level: ClickHouseLogLevel.OFF },
     // Retried batches must reach the shards with their token: insert in the foreground.
     clickhouse_settings: config.cluster ? { insert_distributed_sync: 1 } : {},
     ...(ca ? { tls: { ca_cert: ca } } : {}),
@@ -57,6 +59,9 @@ async function openEmbedded(config: StoreConfig, command: string): Promise<Store
   } catch (cause) {
     throw new VoipwatchError('ERR_STORE_DATA_DIR', `cannot create the data directory ${config.dataDir}: ${(cause as Error).message}`, { cause });
   }
+  // A live owner recorded: say so without asking chDB, which would print its own lock error.
+  const recorded = readOwner(config.dataDir);
+  if (recorded && recorded.pid !== process.pid && isAlive(recorded.pid)) throw lockedOrBroken(config.dataDir, new Error('owner alive'));
   // Imported here: the server mode does not need the embedded engine loaded.
   const { createChdbConnection } = await import('chdb/connection');
   let connection;
@@ -87,8 +92,7 @@ async function openEmbedded(config: StoreConfig, command: string): Promise<Store
 
 function lockedOrBroken(dataDir: string, cause: unknown): VoipwatchError {
   const text = `${(cause as Error)?.message ?? ''} ${String((cause as { cause?: Error })?.cause?.message ?? '')}`;
-  let owner: Owner | null = null;
-  try { owner = JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as Owner; } catch { /* none recorded */ }
+  const owner = readOwner(dataDir);
   const alive = owner !== null && isAlive(owner.pid);
   if (alive || /lock/i.test(text)) {
     const who = owner && alive ? `process ${owner.pid} (voipwatch ${owner.command}, since ${owner.since})` : 'another process';
@@ -100,6 +104,15 @@ function lockedOrBroken(dataDir: string, cause: unknown): VoipwatchError {
   return new VoipwatchError('ERR_STORE_OPEN', `cannot open the embedded store in ${dataDir}: ${text.trim()}`, { cause });
 }
 
+function readOwner(dataDir: string): Owner | null {
+  try {
+    const o = JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as Owner;
+    return Number.isInteger(o.pid) && o.pid > 0 ? o : null;
+  } catch { return null; }
+}
+
+/** Alive and still a Node process (a crashed owner's pid may since belong to something else). */
 function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false; }
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('node'); } catch { return true; }
 }

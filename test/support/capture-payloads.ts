@@ -5,6 +5,7 @@
  * without fragments. Not for production use: no reassembly, no anomaly accounting.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface CapturedPayload {
   index: number;
@@ -14,7 +15,8 @@ export interface CapturedPayload {
   payload: Buffer;
 }
 
-export const PUBLIC_CAPTURES = '/work/shared/captures/public';
+/** ../shared/captures/public beside the repository (CI clones it elsewhere, with shared/ next to it). */
+export const PUBLIC_CAPTURES = fileURLToPath(new URL('../../../shared/captures/public', import.meta.url));
 
 export function readPayloads(path: string): CapturedPayload[] {
   const file = readFileSync(path);
