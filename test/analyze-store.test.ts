@@ -15,7 +15,7 @@ const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'bin/voipwatch.js');
 const capture = (name: string) => join(root, 'captures', name);
-const env = { ...process.env, VOIPWATCH_DATA_DIR: '', VOIPWATCH_CLICKHOUSE_URL: '' };
+const env: NodeJS.ProcessEnv = { ...process.env };
 delete env.VOIPWATCH_DATA_DIR;
 delete env.VOIPWATCH_CLICKHOUSE_URL;
 

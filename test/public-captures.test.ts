@@ -38,6 +38,8 @@ const TSHARK_CONCURRENCY = Math.min(4, Math.max(2, availableParallelism()));
 const TSHARK_TIMEOUT_MS = 60_000;
 /** The differences below were established with this tshark; another version is still compared. */
 const CALIBRATED_TSHARK = '4.0';
+/** Size of the set the differences were established on, for saying what did not run without it. */
+const CALIBRATED_SET = { captures: 71, zeekSipLogs: 3 };
 
 /** A difference from a peer that is understood: the exact lines the comparison reports, and why. */
 interface NamedDifference { readonly differences: readonly string[]; readonly why: string }
@@ -149,8 +151,11 @@ function tsharkVersion(): string | null {
 
 /**
  * One run per capture: a line of fields per frame (each SIP message's method or status code;
- * several messages in one frame are comma-separated), then the rtp,streams table. An empty
- * configuration directory keeps a developer's own Wireshark preferences out of the counts.
+ * several messages in one frame are comma-separated), then the rtp,streams table. Fields, not
+ * `-z sip,stat`: that tap is fed only once a message's dissection completes, so it leaves out
+ * messages tshark does decode (PcapPlusPlus sip_reqs.pcap ends with a BYE cut off inside its
+ * last header line, "Malformed Packet" to tshark, a BYE with sip_unterminated_headers to us).
+ * An empty configuration directory keeps a developer's own Wireshark preferences out of it.
  */
 function runTshark(capture: string): Promise<TsharkRun> {
   const args = [
@@ -328,7 +333,8 @@ const vsTshark = suite('public captures vs tshark');
 const vsZeek = suite('public captures vs Zeek sip.log');
 
 if (!present) {
-  const what = `the tshark comparison of every public capture and the Zeek sip.log comparisons did not run: ${SHOWN_PATH} (${PUBLIC}) was not found`;
+  const what = `${CALIBRATED_SET.captures} tshark comparisons and ${CALIBRATED_SET.zeekSipLogs} Zeek sip.log comparisons `
+    + `(one per public capture and baseline, as of the last calibration) did not run: ${SHOWN_PATH} (${PUBLIC}) was not found`;
   console.warn(`SKIPPED: public-captures: ${what}`);
   if (IN_CI) tables(`public captures are present in ${SHOWN_PATH}`, () => assert.unreachable(what));
   else tables.skip(`public captures are present in ${SHOWN_PATH}`, () => {});
@@ -371,7 +377,7 @@ if (!present) {
       const named = TSHARK_DIFFERENCES[capture];
       vsTshark(withNamed(`SIP method and status counts and RTP stream count of ${capture} match tshark ${version}`, named), async () => {
         const run = await peer(capture);
-        if (!run.ok) assert.unreachable(run.error);
+        if (!run.ok) { assert.unreachable(run.error); return; }
         assertOnlyNamed(compareWithTshark(run.counts, await ours(capture)), named, `tshark ${version} on ${capture}`);
       });
     }
@@ -380,7 +386,7 @@ if (!present) {
   for (const capture of captures) {
     for (const log of zeekSipLogs(PUBLIC, capture)) {
       const named = ZEEK_DIFFERENCES[capture];
-      vsZeek(withNamed(`SIP request/response pairs of ${capture} match Zeek's ${log.split('.baseline.')[1]}`, named), async () => {
+      vsZeek(withNamed(`SIP request/response pairs of ${capture} match its Zeek sip.log baseline`, named), async () => {
         const zeek = zeekPairs(parseZeekLog(readFileSync(join(PUBLIC, log), 'utf8')));
         assert.ok(zeek.pairs.size > 0, `${log} holds no SIP rows`);
         const mine = ourPairs((await ours(capture)).sipTransactions, zeek.byCallId);

@@ -42,10 +42,15 @@ export function clickHouseTarget(client: ClickHouseClient, layout: SchemaLayout)
         await applyMigrations(client, layout);
         target.migrated = true;
       }
+      // JSONCompactEachRow (arrays under a column list) parses about twice as fast as
+      // JSONEachRow in the engine and is half the bytes on the wire; rows of one table share
+      // their builder's key order.
+      const columns = Object.keys(rows[0] ?? {});
       await client.insert({
         table: tableRef(layout, table),
-        values: rows as Row[],
-        format: 'JSONEachRow',
+        values: rows.map((r) => columns.map((c) => r[c])),
+        columns: columns as [string, ...string[]],
+        format: 'JSONCompactEachRow',
         // The rollup views must skip a deduplicated batch too, or a retry counts twice there.
         clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 },
       });

@@ -50,9 +50,11 @@ export class ClickHouseHttpStub {
       else if (!NOT_SETTINGS.has(k)) settings[k] = v;
     }
     const urlQuery = url.searchParams.get('query');
-    const insert = urlQuery ? /^INSERT INTO (\S+) FORMAT JSONEachRow\s*$/i.exec(urlQuery) : null;
+    const insert = urlQuery ? /^INSERT INTO (\S+)(?: \(([^)]*)\))? FORMAT (JSONEachRow|JSONCompactEachRow)\s*$/i.exec(urlQuery) : null;
     if (insert) {
-      const rows = body.toString('utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = body.toString('utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as unknown);
+      const columns = insert[2] ? insert[2].split(',').map((c) => c.trim().replace(/^`|`$/g, '')) : null;
+      const rows = lines.map((l) => (Array.isArray(l) && columns ? Object.fromEntries(columns.map((c, i) => [c, l[i]])) : l) as Record<string, unknown>);
       this.inserts.push({ table: insert[1], rows: rows.length, token: settings.insert_deduplication_token ?? '', firstRow: rows[0] ?? null, mode });
       await this.engine.insert({ table: insert[1], values: rows, format: 'JSONEachRow', clickhouse_settings: settings });
       if (mode === 'store-then-500') { this.fail(res, 500, 'Code: 999. DB::Exception: injected failure after the insert was stored'); return; }

@@ -4,7 +4,10 @@
  * here verifies them.
  */
 
-export const PUBLIC_CAPTURES_DIR = '/work/shared/captures/public';
+import { fileURLToPath } from 'node:url';
+
+/** ../shared/captures/public beside the repository (CI clones it elsewhere, with shared/ next to it). */
+export const PUBLIC_CAPTURES_DIR = fileURLToPath(new URL('../../../shared/captures/public', import.meta.url));
 
 export function ipv4Bytes(s: string): Buffer {
   return Buffer.from(s.split('.').map(Number));
