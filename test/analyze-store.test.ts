@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,10 +32,13 @@ async function voipwatch(args: string[]): Promise<{ stdout: string; stderr: stri
 interface Status { version: number; latest: number; rows: Record<string, number>; spool: { batches: number } }
 const status = async (dir: string): Promise<Status> => JSON.parse((await voipwatch(['db', 'status', '--format', 'json', '--data-dir', dir])).stdout) as Status;
 
+const made: string[] = [];
+const tempDir = (prefix: string): string => { const d = mkdtempSync(join(tmpdir(), prefix)); made.push(d); return d; };
+
 const test = suite('analyze with the embedded store');
 
 test('writes the findings, calls, streams and devices of the report to the store', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'voipwatch-store-'));
+  const dir = tempDir('voipwatch-store-');
   const res = await voipwatch(['analyze', '--format', 'json', '--data-dir', dir, capture('sip-udp-call.pcap'), capture('webui-digest-default.pcap'), capture('tls-weak.pcap')]);
   assert.is(res.code, 0, res.stderr);
   const report = JSON.parse(res.stdout) as AnalysisReport;
@@ -53,7 +56,7 @@ test('writes the findings, calls, streams and devices of the report to the store
 });
 
 test('does not duplicate anything when the same captures are analyzed again', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'voipwatch-store-'));
+  const dir = tempDir('voipwatch-store-');
   const files = [capture('sip-sdes-exposed.pcap'), capture('webui-bruteforce.pcap')];
   assert.is((await voipwatch(['analyze', '--data-dir', dir, ...files])).code, 0);
   const first = await status(dir);
@@ -64,7 +67,7 @@ test('does not duplicate anything when the same captures are analyzed again', as
 });
 
 test('stores no password and no SDES key, even in the SIP message log', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'voipwatch-store-'));
+  const dir = tempDir('voipwatch-store-');
   const files = ['sip-sdes-exposed.pcap', 'webui-default-basic-internet.pcap', 'webui-form-login.pcap', 'sip-weak-password.pcap'].map(capture);
   assert.is((await voipwatch(['analyze', '--sip-messages', '--data-dir', dir, ...files])).code, 0);
   const dump = await run(process.execPath, ['--import', 'tsx', join(root, 'test/support/dump-store.ts'), dir], { maxBuffer: 64 * 1024 * 1024 });
@@ -85,7 +88,7 @@ test('stores no password and no SDES key, even in the SIP message log', async ()
 });
 
 test('refuses a second process on the same data directory with a message naming the owner', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'voipwatch-store-'));
+  const dir = tempDir('voipwatch-store-');
   const holder = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/hold-store.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     holder.stdout.on('data', (c) => { if (String(c).includes('ready')) resolve(); });
@@ -105,7 +108,7 @@ test('refuses a second process on the same data directory with a message naming 
 });
 
 test('runs without a store when told --no-store and creates no data directory', async () => {
-  const parent = mkdtempSync(join(tmpdir(), 'voipwatch-store-'));
+  const parent = tempDir('voipwatch-store-');
   const dir = join(parent, 'never');
   const res = await voipwatch(['analyze', '--no-store', '--data-dir', dir, capture('sip-udp-call.pcap')]);
   assert.is(res.code, 0);
@@ -114,7 +117,7 @@ test('runs without a store when told --no-store and creates no data directory', 
 });
 
 test('db migrate brings a new store to the latest schema and says so', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'voipwatch-store-'));
+  const dir = tempDir('voipwatch-store-');
   const before = await status(dir);
   assert.is(before.version, 0);
   const res = await voipwatch(['db', 'migrate', '--data-dir', dir]);
@@ -128,5 +131,7 @@ test('names an unreachable ClickHouse server and exits 2 from db status', async 
   assert.is(res.code, 2);
   assert.match(res.stderr, /the store at http:\/\/127\.0\.0\.1:1\/ did not answer as expected.*ECONNREFUSED/);
 });
+
+test.after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
 test.run();

@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedClickHouse, countRows } from './support/embedded-clickhouse.ts';
@@ -39,7 +39,7 @@ const row = (n: number) => ({
   server_ip: '10.20.0.2', server_port: 443, sni: '', version: 'TLS 1.2', cipher_suite: 'TLS_AES_128_GCM_SHA256', offered_versions: [], dtls: false,
 });
 
-const spoolDir = () => mkdtempSync(join(tmpdir(), 'voipwatch-spool-'));
+const spoolDir = () => tempDir('voipwatch-spool-');
 
 async function closedPortUrl(): Promise<string> {
   const s = createServer();
@@ -54,6 +54,9 @@ async function stored(database: string): Promise<{ rows: number; distinct: numbe
   const rs = await engine.query({ query: `SELECT uniqExact(client_port) AS n FROM \`${database}\`.tls_sessions`, format: 'JSONEachRow' });
   return { rows, distinct: Number((await rs.json<{ n: number }>())[0].n) };
 }
+
+const made: string[] = [];
+const tempDir = (prefix: string): string => { const d = mkdtempSync(join(tmpdir(), prefix)); made.push(d); return d; };
 
 const test = suite('store outage');
 
@@ -159,5 +162,7 @@ test('a writer stopped with SIGTERM mid-outage leaves every row it accepted in t
   await restarted.close();
   assert.equal(await stored('outage_sigterm'), { rows: report.accepted, distinct: report.accepted });
 });
+
+test.after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
 test.run();
