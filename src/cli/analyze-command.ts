@@ -91,7 +91,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
       } : undefined,
       records: store ? storeRecords(store, rows) : undefined,
       onFileStart: (path) => { rows.source = resolve(path); },
-      betweenChunks: store ? () => store.drain() : undefined,
+      betweenChunks: store ? () => store.keepUp() : undefined,
       shouldStop: () => stop.requested,
     });
     if (stop.requested) process.stderr.write(`voipwatch: interrupted by ${stop.signal} after ${result.stats.packets} packets: the report covers what was read\n`);

@@ -1,8 +1,9 @@
 /**
  * Rows to ClickHouse in batches, nothing lost. Rows are grouped per table and flushed when a
- * table has `batchRows` of them or its oldest row is `batchAgeMs` old. Each batch carries an
- * insert deduplication token (a hash of its table and rows), so a batch sent again after a
- * timeout whose insert did land is stored once.
+ * table has `batchRows` of them or its oldest row is `batchAgeMs` old. A batch is encoded once,
+ * when it is cut: JSONCompactEachRow lines under a column list (what is sent, spooled and
+ * replayed), and an insert deduplication token hashed from that text, so a batch sent again
+ * after a timeout whose insert did land is stored once.
  *
  * When an insert fails (ClickHouse unreachable, timing out, answering 5xx or rejecting the
  * batch), the batch goes to the disk spool, and so does every later batch until the spool
@@ -16,8 +17,19 @@ import { DiskSpool } from './disk-spool.ts';
 
 export type Row = Record<string, unknown>;
 
+/** A batch as it is sent, spooled and replayed. */
+export interface EncodedBatch {
+  table: string;
+  /** column names, in the order of each line's values */
+  columns: string[];
+  /** JSONCompactEachRow: one JSON array per row, each ending in a newline (UTF-8) */
+  body: Buffer;
+  rows: number;
+  token: string;
+}
+
 export interface InsertTarget {
-  insert(table: string, rows: readonly Row[], token: string): Promise<void>;
+  insert(batch: EncodedBatch): Promise<void>;
 }
 
 export interface StoreLogger {
@@ -57,7 +69,8 @@ const MAX_REJECTIONS = 5;
 /** Spool-full warnings at most this often (milliseconds). */
 const DROP_LOG_INTERVAL_MS = 60_000;
 
-interface Buffered { rows: Row[]; since: number }
+/** A table's rows waiting for their batch, already encoded (short-lived objects, compact strings). */
+interface Buffered { columns: string[]; lines: string[]; since: number }
 
 export class BatchWriter {
   private readonly buffers = new Map<string, Buffered>();
@@ -90,11 +103,13 @@ export class BatchWriter {
   write(table: string, row: Row): void {
     if (this.closed) throw new Error('BatchWriter.write after close');
     let b = this.buffers.get(table);
-    if (!b) { b = { rows: [], since: Date.now() }; this.buffers.set(table, b); }
-    if (b.rows.length === 0) b.since = Date.now();
-    b.rows.push(row);
+    // The first row fixes the table's column order; the row builders give every row of a
+    // table the same keys in the same order.
+    if (!b) { b = { columns: Object.keys(row), lines: [], since: Date.now() }; this.buffers.set(table, b); }
+    if (b.lines.length === 0) b.since = Date.now();
+    b.lines.push(encodeRow(b.columns, row));
     this.buffered++;
-    if (b.rows.length >= this.opts.batchRows) this.cut(table);
+    if (b.lines.length >= this.opts.batchRows) this.cut(table);
     else if (this.buffered >= this.opts.maxBufferedRows) this.spillFullest();
   }
 
@@ -104,8 +119,17 @@ export class BatchWriter {
     await this.chain;
   }
 
-  /** Waits for the inserts already started (lets a reading loop keep memory flat). */
+  /** Waits for the inserts already started. */
   async drain(): Promise<void> { await this.chain; }
+
+  /**
+   * For a producing loop: resolves at once while at most one batch is waiting for the store
+   * (the next one is built meanwhile, on this thread, while the store inserts on another),
+   * else when the store has caught up.
+   */
+  async keepUp(): Promise<void> {
+    if (this.queuedRows > this.opts.batchRows) await this.chain;
+  }
 
   /** Flushes, spools what could not be stored, and stops the timers. */
   async close(): Promise<void> {
@@ -136,39 +160,38 @@ export class BatchWriter {
 
   private cut(table: string): void {
     const b = this.buffers.get(table);
-    if (!b || b.rows.length === 0) return;
-    const rows = b.rows;
-    b.rows = [];
-    this.buffered -= rows.length;
-    const token = batchToken(table, rows);
-    if (this.queuedRows + rows.length > this.opts.maxBufferedRows) {
+    if (!b || b.lines.length === 0) return;
+    const batch = encodeBatch(table, b.columns, b.lines);
+    this.buffered -= batch.rows;
+    b.lines = [];
+    if (this.queuedRows + batch.rows > this.opts.maxBufferedRows) {
       // The store is slower than the traffic: past the bound, batches wait on disk, not in memory.
-      this.toSpool(table, token, rows);
+      this.toSpool(batch);
       this.scheduleReplay();
       return;
     }
-    this.queuedRows += rows.length;
+    this.queuedRows += batch.rows;
     this.enqueue(async () => {
-      try { await this.send(table, rows, token); } finally { this.queuedRows -= rows.length; }
+      try { await this.send(batch); } finally { this.queuedRows -= batch.rows; }
     });
   }
 
   private flushAged(): void {
     const now = Date.now();
-    for (const [table, b] of this.buffers) if (b.rows.length > 0 && now - b.since >= this.opts.batchAgeMs) this.cut(table);
+    for (const [table, b] of this.buffers) if (b.lines.length > 0 && now - b.since >= this.opts.batchAgeMs) this.cut(table);
   }
 
   /** Over the memory bound with nothing ready to go: the fullest table goes to disk now. */
   private spillFullest(): void {
     let fullest: string | null = null;
     let most = 0;
-    for (const [table, b] of this.buffers) if (b.rows.length > most) { most = b.rows.length; fullest = table; }
+    for (const [table, b] of this.buffers) if (b.lines.length > most) { most = b.lines.length; fullest = table; }
     if (fullest === null) return;
     const b = this.buffers.get(fullest) as Buffered;
-    const rows = b.rows;
-    b.rows = [];
-    this.buffered -= rows.length;
-    this.toSpool(fullest, batchToken(fullest, rows), rows);
+    const batch = encodeBatch(fullest, b.columns, b.lines);
+    b.lines = [];
+    this.buffered -= batch.rows;
+    this.toSpool(batch);
     this.scheduleReplay();
   }
 
@@ -176,35 +199,35 @@ export class BatchWriter {
     this.chain = this.chain.then(step, step);
   }
 
-  private async send(table: string, rows: Row[], token: string): Promise<void> {
+  private async send(batch: EncodedBatch): Promise<void> {
     if (!this.spool.isEmpty) {
       // Older batches are waiting: keep the order by queueing behind them. While a retry is
       // scheduled the store is known to be down: do not wait on it once per batch.
-      this.toSpool(table, token, rows);
+      this.toSpool(batch);
       if (!this.retryTimer) await this.replay();
       return;
     }
     try {
-      await this.target.insert(table, rows, token);
-      this.stats.rowsWritten += rows.length;
+      await this.target.insert(batch);
+      this.stats.rowsWritten += batch.rows;
       this.stats.batchesWritten++;
     } catch (err) {
       this.stats.insertFailures++;
-      this.opts.logger.warn({ table, rows: rows.length, err: describe(err) }, 'insert failed: batch spooled to disk for replay');
-      this.toSpool(table, token, rows);
+      this.opts.logger.warn({ table: batch.table, rows: batch.rows, err: describe(err) }, 'insert failed: batch spooled to disk for replay');
+      this.toSpool(batch);
       this.scheduleReplay();
     }
   }
 
-  private toSpool(table: string, token: string, rows: Row[]): void {
-    if (this.spool.append(table, token, rows)) {
-      this.stats.rowsSpooled += rows.length;
+  private toSpool(batch: EncodedBatch): void {
+    if (this.spool.append(batch)) {
+      this.stats.rowsSpooled += batch.rows;
       return;
     }
     const now = Date.now();
     if (now - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
       this.lastDropLog = now;
-      this.opts.logger.warn({ table, rows: rows.length, spoolBytes: this.spool.bytes, spoolMaxBytes: this.opts.spoolMaxBytes, droppedRows: this.spool.droppedRows },
+      this.opts.logger.warn({ table: batch.table, rows: batch.rows, spoolBytes: this.spool.bytes, spoolMaxBytes: this.opts.spoolMaxBytes, droppedRows: this.spool.droppedRows },
         'spool full: rows dropped (raise VOIPWATCH_SPOOL_MAX_BYTES or restore the store)');
     }
   }
@@ -215,7 +238,7 @@ export class BatchWriter {
       const batch = this.spool.peek();
       if (!batch) break;
       try {
-        await this.target.insert(batch.table, batch.rows, batch.token);
+        await this.target.insert(batch);
       } catch (err) {
         this.stats.insertFailures++;
         if (isRejection(err)) {
@@ -225,8 +248,8 @@ export class BatchWriter {
             // A batch the server refuses by content would block every batch behind it.
             this.rejections.delete(batch.id);
             this.spool.reject(batch.id);
-            this.stats.rowsRejected += batch.rows.length;
-            this.opts.logger.warn({ table: batch.table, rows: batch.rows.length, batch: batch.id, err: describe(err) }, 'ClickHouse refused a spooled batch repeatedly: set aside as .rejected in the spool');
+            this.stats.rowsRejected += batch.rows;
+            this.opts.logger.warn({ table: batch.table, rows: batch.rows, batch: batch.id, err: describe(err) }, 'ClickHouse refused a spooled batch repeatedly: set aside as .rejected in the spool');
             continue;
           }
         }
@@ -235,9 +258,9 @@ export class BatchWriter {
       }
       this.rejections.delete(batch.id);
       this.spool.remove(batch.id);
-      this.stats.rowsWritten += batch.rows.length;
+      this.stats.rowsWritten += batch.rows;
       this.stats.batchesWritten++;
-      this.stats.rowsReplayed += batch.rows.length;
+      this.stats.rowsReplayed += batch.rows;
       if (this.spool.isEmpty) {
         this.retryDelay = FIRST_RETRY_DELAY_MS;
         this.opts.logger.info({ rowsReplayed: this.stats.rowsReplayed }, 'store reachable again: spool replayed');
@@ -257,11 +280,19 @@ export class BatchWriter {
   }
 }
 
-/** Same table and rows, same token: ClickHouse stores a retried batch once. */
-export function batchToken(table: string, rows: readonly Row[]): string {
-  const h = createHash('sha256').update(table).update('\n');
-  for (const r of rows) h.update(JSON.stringify(r)).update('\n');
-  return h.digest('hex').slice(0, 32);
+/** One row as a JSONCompactEachRow line, values in `columns` order. */
+export function encodeRow(columns: readonly string[], row: Row): string {
+  const values: unknown[] = new Array(columns.length);
+  for (let c = 0; c < columns.length; c++) values[c] = row[columns[c]];
+  return JSON.stringify(values);
+}
+
+/** Same table, columns and rows, same token: ClickHouse stores a retried batch once. */
+export function encodeBatch(table: string, columns: string[], lines: readonly string[]): EncodedBatch {
+  const body = Buffer.from(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  // Identity, not secrecy: MD5 is the fastest digest node has, and ClickHouse only compares tokens.
+  const token = createHash('md5').update(`${table}\n${columns.join(',')}\n`).update(body).digest('hex');
+  return { table, columns, body, rows: lines.length, token };
 }
 
 /**

@@ -13,8 +13,13 @@ import { join } from 'node:path';
 import { VoipwatchError } from '../errors.ts';
 import type { StoreConfig } from './store-config.ts';
 
+/** chDB's own insert: the text handed over as one Buffer, parsed by the engine's parallel parser. */
+export type RawInsert = (p: { table: string; columns: string[]; body: Buffer; settings: Record<string, string | number> }) => Promise<void>;
+
 export interface StoreConnection {
   client: ClickHouseClient;
+  /** embedded mode only: inserts that skip the HTTP-shaped client path */
+  rawInsert: RawInsert | null;
   mode: 'embedded' | 'server';
   /** for logs and `db status`: the data directory or the URL without credentials */
   where: string;
@@ -50,7 +55,7 @@ function openServer(config: StoreConfig): StoreConnection {
   });
   url.username = '';
   url.password = '';
-  return { client, mode: 'server', where: url.toString(), close: () => client.close() };
+  return { client, rawInsert: null, mode: 'server', where: url.toString(), close: () => client.close() };
 }
 
 async function openEmbedded(config: StoreConfig, command: string): Promise<StoreConnection> {
@@ -76,8 +81,14 @@ async function openEmbedded(config: StoreConfig, command: string): Promise<Store
   // chdb types its connection against @clickhouse/client-common, which the client bundles
   // under another path: the same interface, two declarations.
   const client = createClient({ connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'] });
+  const chdb = (connection as unknown as { chdb: { rawInsert(p: object): Promise<unknown> } }).chdb;
   return {
     client,
+    // The client path would copy the batch into one SQL string for chDB to parse again;
+    // rawInsert takes the bytes as they are (about 2-3x the rows per second).
+    rawInsert: async ({ table, columns, body, settings }) => {
+      await chdb.rawInsert({ table, columns, values: body, format: 'JSONCompactEachRow', settings });
+    },
     mode: 'embedded',
     where: config.dataDir,
     async close() {

@@ -1,18 +1,16 @@
 /**
  * The on-disk spool: batches the store could not take, kept in arrival order until they can
- * be replayed. One file per batch (`<seq>.<table>.ndjson`: a header line, then one row per
- * line), written to a temporary name and renamed, so a crash leaves whole batches or none.
+ * be replayed. One file per batch (`<seq>.<table>.ndjson`: a header line, then the batch's
+ * JSONCompactEachRow lines as they were to be sent), written to a temporary name and renamed, so a crash leaves whole batches or none.
  * Bounded by bytes: past the bound a batch is refused and its rows counted as dropped.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EncodedBatch } from './batch-writer.ts';
 
-export interface SpooledBatch {
+export interface SpooledBatch extends EncodedBatch {
   /** file name, which orders batches */
   id: string;
-  table: string;
-  token: string;
-  rows: Record<string, unknown>[];
 }
 
 const BATCH_FILE = /^(\d{16})\.([a-z_]{1,64})\.ndjson$/;
@@ -44,17 +42,16 @@ export class DiskSpool {
   get isEmpty(): boolean { return this.files.length === 0; }
 
   /** Stores a batch; false (and counted) when the spool would outgrow its bound. */
-  append(table: string, token: string, rows: readonly Record<string, unknown>[]): boolean {
-    const lines = [JSON.stringify({ table, token, rows: rows.length })];
-    for (const r of rows) lines.push(JSON.stringify(r));
-    const text = lines.join('\n') + '\n';
-    const bytes = Buffer.byteLength(text);
+  append(batch: EncodedBatch): boolean {
+    const head = JSON.stringify({ table: batch.table, token: batch.token, rows: batch.rows, columns: batch.columns });
+    const text = Buffer.concat([Buffer.from(`${head}\n`), batch.body]);
+    const bytes = text.length;
     if (this.bytes + bytes > this.maxBytes) {
-      this.droppedRows += rows.length;
+      this.droppedRows += batch.rows;
       this.droppedBatches++;
       return false;
     }
-    const name = `${String(this.nextSeq++).padStart(16, '0')}.${table}.ndjson`;
+    const name = `${String(this.nextSeq++).padStart(16, '0')}.${batch.table}.ndjson`;
     const tmp = join(this.dir, `${name}.tmp`);
     writeFileSync(tmp, text, { mode: 0o600 });
     renameSync(tmp, join(this.dir, name));
@@ -68,11 +65,14 @@ export class DiskSpool {
     while (this.files.length > 0) {
       const { name } = this.files[0];
       try {
-        const lines = readFileSync(join(this.dir, name), 'utf8').split('\n').filter((l) => l.length > 0);
-        const head = JSON.parse(lines[0]) as { table: string; token: string; rows: number };
-        const rows = lines.slice(1).map((l) => JSON.parse(l) as Record<string, unknown>);
-        if (rows.length !== head.rows) throw new Error(`holds ${rows.length} of ${head.rows} rows`);
-        return { id: name, table: head.table, token: head.token, rows };
+        const text = readFileSync(join(this.dir, name));
+        const eol = text.indexOf(0x0a);
+        const head = JSON.parse(text.toString('utf8', 0, eol)) as { table: string; token: string; rows: number; columns: string[] };
+        const body = text.subarray(eol + 1);
+        let lines = 0;
+        for (let i = body.indexOf(0x0a); i >= 0; i = body.indexOf(0x0a, i + 1)) lines++;
+        if (lines !== head.rows || !Array.isArray(head.columns)) throw new Error(`holds ${lines} of ${head.rows} rows`);
+        return { id: name, table: head.table, token: head.token, rows: head.rows, columns: head.columns, body };
       } catch {
         renameSync(join(this.dir, name), join(this.dir, `${name}.corrupt`));
         this.remove(name, false);

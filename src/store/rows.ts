@@ -20,13 +20,15 @@ const clip = (s: string | null | undefined): string => (s ? (s.length > MAX_TEXT
 
 /** 'YYYY-MM-DD hh:mm:ss.sss' in UTC: what a DateTime64(3, 'UTC') column parses without settings. */
 export const toClickHouseTime = (sec: number): string => new Date(Math.round(sec * 1000)).toISOString().replace('T', ' ').replace('Z', '');
-const fromIso = (iso: string): string => iso.replace('T', ' ').replace('Z', '');
+/** '2026-11-23T09:00:00.000Z' → '2026-11-23 09:00:00.000' */
+const fromIso = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 
-const base = (ctx: RowContext) => ({ sensor: ctx.sensor, site: ctx.site, source: ctx.source });
+// Rows are written as one object literal each (no spread): V8 then builds them from one
+// shape in one step, which matters at hundreds of thousands of rows a second.
 
 export function findingRow(f: FindingJson, ctx: RowContext): Row {
   return {
-    ...base(ctx),
+    sensor: ctx.sensor, site: ctx.site, source: ctx.source,
     id: f.id, rule: f.rule, severity: f.severity,
     device_ip: f.device.ip, device_mac: f.device.mac ?? '', device_vendor: clip(f.device.vendor), device_model: clip(f.device.model),
     device_firmware: clip(f.device.firmware), device_user_agent: clip(f.device.user_agent),
@@ -46,7 +48,7 @@ export function callRows(c: CallJson, ctx: RowContext): { call: Row; streams: Ro
   const streams = c.streams.map((s) => {
     const src = splitEndpoint(s.src), dst = splitEndpoint(s.dst);
     return {
-      ...base(ctx),
+      sensor: ctx.sensor, site: ctx.site, source: ctx.source,
       call_id: clip(c.call_id), src_ip: src.ip, src_port: src.port, dst_ip: dst.ip, dst_port: dst.port,
       ssrc: Number.parseInt(s.ssrc, 16) >>> 0, codec: clip(s.codec), packets: s.packets, lost: s.lost,
       jitter_ms: s.jitter_ms, encrypted: s.encrypted, classified_by: s.classified_by, start, end,
@@ -54,7 +56,7 @@ export function callRows(c: CallJson, ctx: RowContext): { call: Row; streams: Ro
   });
   return {
     call: {
-      ...base(ctx),
+      sensor: ctx.sensor, site: ctx.site, source: ctx.source,
       call_key: clip(key), call_id: clip(c.call_id), from_uri: clip(c.from), to_uri: clip(c.to),
       caller_ip: c.caller_ip, callee_ip: c.callee_ip, signaling: c.signaling ?? '', media: c.media,
       start, end, streams: c.streams.length,
@@ -66,7 +68,7 @@ export function callRows(c: CallJson, ctx: RowContext): { call: Row; streams: Ro
 
 export function deviceRow(d: Device, ctx: RowContext): Row {
   return {
-    ...base(ctx),
+    sensor: ctx.sensor, site: ctx.site, source: ctx.source,
     ip: d.ip, mac: d.mac ?? '', vendor: clip(d.vendor), model: clip(d.model), firmware: clip(d.firmware),
     user_agent: clip(d.userAgent), server: clip(d.server),
     roles: [...d.roles].sort(), sip_users: [...d.sipUsers].sort().map(clip),
@@ -77,7 +79,7 @@ export function deviceRow(d: Device, ctx: RowContext): Row {
 
 export function tlsSessionRow(ev: TlsSessionEvent, ctx: RowContext): Row {
   return {
-    ...base(ctx),
+    sensor: ctx.sensor, site: ctx.site, source: ctx.source,
     ts: toClickHouseTime(ev.ts), client_ip: ev.client.ip, client_port: ev.client.port, server_ip: ev.server.ip, server_port: ev.server.port,
     sni: clip(ev.sni), version: ev.version ? tlsVersionName(ev.version) : '', cipher_suite: ev.cipherSuite >= 0 ? cipherSuiteName(ev.cipherSuite) : '',
     offered_versions: ev.offeredVersions.slice(0, 16).map(tlsVersionName), dtls: ev.dtls,
@@ -89,7 +91,7 @@ export function httpLoginRow(ev: HttpExchangeEvent, ctx: RowContext): Row | null
   const login = loginAttempt(ev);
   if (!login) return null;
   return {
-    ...base(ctx),
+    sensor: ctx.sensor, site: ctx.site, source: ctx.source,
     ts: toClickHouseTime(ev.ts), client_ip: ev.client.ip, client_port: ev.client.port, server_ip: ev.server.ip, server_port: ev.server.port,
     method: clip(ev.request.method), path: clip(ev.request.path), scheme: login.scheme, username: clip(login.username),
     field: clip(login.field), result: login.outcome, status: ev.response?.status ?? 0, server_header: clip(ev.response?.server),
@@ -100,7 +102,7 @@ export function sipMessageRow(ev: SipMessageEvent, ctx: RowContext): Row {
   const m = ev.msg;
   const crypto = ev.sdp ? ev.sdp.media.flatMap((md) => md.crypto).slice(0, 8).map((c) => clip(`a=crypto:${c.tag} ${c.suite} ${c.keyParamsRedacted}`)) : [];
   return {
-    ...base(ctx),
+    sensor: ctx.sensor, site: ctx.site, source: ctx.source,
     ts: toClickHouseTime(ev.ts), transport: ev.transport, src_ip: ev.src.ip, src_port: ev.src.port, dst_ip: ev.dst.ip, dst_port: ev.dst.port,
     call_id: clip(m.callId), is_request: m.isRequest, method: clip(m.isRequest ? m.method : ''), status: m.statusCode,
     cseq_method: clip(m.cseqMethod), request_uri: clip(m.requestUri), from_uri: clip(m.from), to_uri: clip(m.to),

@@ -3,9 +3,11 @@
  * rows per table through the batched writer, close. The schema is applied at open; when the
  * store cannot be reached then, rows are spooled and the schema is applied before replay.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { BatchWriter, type InsertTarget, type Row, type StoreLogger, type WriterStats } from './batch-writer.ts';
-import { openStoreConnection, type StoreConnection } from './clickhouse-connection.ts';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { BatchWriter, type EncodedBatch, type InsertTarget, type Row, type StoreLogger, type WriterStats } from './batch-writer.ts';
+import { openStoreConnection, type RawInsert, type StoreConnection } from './clickhouse-connection.ts';
 import { applyMigrations } from './migrate.ts';
 import { tableRef, type SchemaLayout } from './schema.ts';
 import type { StoreConfig, StoredTable } from './store-config.ts';
@@ -25,8 +27,10 @@ export interface Store {
   readonly mode: 'embedded' | 'server';
   readonly client: ClickHouseClient;
   write(table: StoredTable, row: Row): void;
-  /** waits for inserts already under way (a reading loop calls it between chunks) */
+  /** waits for inserts already under way */
   drain(): Promise<void>;
+  /** a producing loop awaits this between chunks: it waits only while the store falls behind */
+  keepUp(): Promise<void>;
   stats(): WriterStats;
   close(): Promise<WriterStats>;
 }
@@ -34,26 +38,32 @@ export interface Store {
 export const layoutOf = (config: StoreConfig): SchemaLayout => ({ database: config.database, cluster: config.cluster, ttlDays: config.ttlDays });
 
 /** Inserts through the client, applying the schema first whenever it is not known to be there. */
-export function clickHouseTarget(client: ClickHouseClient, layout: SchemaLayout): InsertTarget & { migrated: boolean } {
+export function clickHouseTarget(client: ClickHouseClient, layout: SchemaLayout, rawInsert: RawInsert | null = null): InsertTarget & { migrated: boolean } {
   const target = {
     migrated: false,
-    async insert(table: string, rows: readonly Row[], token: string): Promise<void> {
+    async insert(batch: EncodedBatch): Promise<void> {
       if (!target.migrated) {
         await applyMigrations(client, layout);
         target.migrated = true;
       }
       // JSONCompactEachRow (arrays under a column list) parses about twice as fast as
-      // JSONEachRow in the engine and is half the bytes on the wire; rows of one table share
-      // their builder's key order.
-      const columns = Object.keys(rows[0] ?? {});
-      await client.insert({
-        table: tableRef(layout, table),
-        values: rows.map((r) => columns.map((c) => r[c])),
-        columns: columns as [string, ...string[]],
-        format: 'JSONCompactEachRow',
-        // The rollup views must skip a deduplicated batch too, or a retry counts twice there.
-        clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 },
+      // JSONEachRow in the engine and is half the bytes on the wire. The text was made once
+      // when the batch was cut and goes as it is (exec with values: no second encoding).
+      // Column names come from the row builders, never from the wire.
+      // The rollup views must skip a deduplicated batch too, or a retry counts twice there.
+      const settings: Record<string, string | number> = { insert_deduplicate: 1, insert_deduplication_token: batch.token, deduplicate_blocks_in_dependent_materialized_views: 1 };
+      if (rawInsert) {
+        // chDB takes a plain `database.table` (identifiers were validated at configuration).
+        await rawInsert({ table: `${layout.database}.${batch.table}`, columns: batch.columns, body: batch.body, settings });
+        return;
+      }
+      const columns = batch.columns.map((c) => `\`${c}\``).join(', ');
+      const result = await client.exec({
+        query: `INSERT INTO ${tableRef(layout, batch.table)} (${columns}) FORMAT JSONCompactEachRow`,
+        values: Readable.from([batch.body]),
+        clickhouse_settings: settings as ClickHouseSettings,
       });
+      await finished(result.stream.resume());
     },
   };
   return target;
@@ -62,7 +72,7 @@ export function clickHouseTarget(client: ClickHouseClient, layout: SchemaLayout)
 export async function openStore(config: StoreConfig, opts: OpenStoreOptions): Promise<Store> {
   const connection: StoreConnection = await openStoreConnection(config, opts.command);
   const layout = layoutOf(config);
-  const target = clickHouseTarget(connection.client, layout);
+  const target = clickHouseTarget(connection.client, layout, connection.rawInsert);
   try {
     await applyMigrations(connection.client, layout);
     target.migrated = true;
@@ -85,6 +95,7 @@ export async function openStore(config: StoreConfig, opts: OpenStoreOptions): Pr
       writer.write(table, row);
     },
     drain: () => writer.drain(),
+    keepUp: () => writer.keepUp(),
     stats: () => writer.snapshot(),
     async close() {
       await writer.close();
