@@ -10,6 +10,8 @@
  *   peak RSS of the analysis                  < 400 MB
  *   memory per active RTP stream at 100,000   < 1 KB
  *   fuzz inputs without a failure             >= 1,000,000, 0 failures
+ *   rows/s into the embedded store            >= 200,000 (findings, streams, calls)
+ *   analyze throughput cost of the store      < 15% (store on versus --no-store)
  *
  * Stages: the capture (bench/make-capture.ts, built once into bench/out/ and reused), a tiny
  * analysis for the fixed start-up cost, RUNS timed analyses of the capture, tshark on the same
@@ -19,17 +21,19 @@
  * polling VmHWM in /proc. Results go to stdout and bench/out/results.json.
  *
  *   npm run bench -- [--runs N] [--fuzz-inputs N] [--fuzz-seed S] [--streams N]
- *                    [--skip-tshark] [--skip-fuzz] [--skip-profile]
+ *                    [--skip-tshark] [--skip-fuzz] [--skip-profile] [--skip-store]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCapture, OUT_DIR, type CaptureInfo } from './make-capture.ts';
 import { runFuzzIsolated, formatFailure, TARGETS, type FuzzResult } from './fuzz.ts';
 import { profileRun, type ProfileResult } from './profile.ts';
 import type { StreamMemoryResult } from './stream-memory.ts';
+import type { StoreWriteResult } from './store-write.ts';
+
 import type { AnalysisReport } from '../src/report/json-report.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -43,9 +47,11 @@ const TARGET = Object.freeze({
   concurrentCalls: 500,
   capturePackets: 1_000_000,
   streams: 100_000,
+  storeRowsPerSec: 200_000,
+  storeOverheadPct: 15,
 });
 
-interface Args { runs: number; fuzzInputs: number; fuzzSeed: number; streams: number; skipTshark: boolean; skipFuzz: boolean; skipProfile: boolean }
+interface Args { runs: number; fuzzInputs: number; fuzzSeed: number; streams: number; skipTshark: boolean; skipFuzz: boolean; skipProfile: boolean; skipStore: boolean }
 
 function parseArgs(argv: string[]): Args {
   const val = (name: string, dflt: number): number => {
@@ -63,6 +69,7 @@ function parseArgs(argv: string[]): Args {
     skipTshark: argv.includes('--skip-tshark'),
     skipFuzz: argv.includes('--skip-fuzz'),
     skipProfile: argv.includes('--skip-profile'),
+    skipStore: argv.includes('--skip-store'),
   };
 }
 
@@ -175,7 +182,7 @@ async function main(): Promise<number> {
   for (const [k, v] of Object.entries(m)) log(`  ${k.padEnd(13)} ${v}`);
   log();
 
-  log('[1/7] capture');
+  log('[1/9] capture');
   const capture = ensureCapture();
   log(`  ${relative(REPO, capture.path)}: ${fmt(capture.packets)} packets, ${fmt(capture.bytes / 2 ** 20, 1)} MiB, ${capture.durationSec} s of traffic` +
     (capture.reused ? ' (reused)' : ` (built in ${fmt(capture.generatedInSec ?? 0, 1)} s)`));
@@ -183,11 +190,11 @@ async function main(): Promise<number> {
     `${fmt(capture.rtpPackets)} RTP + ${fmt(capture.rtcpPackets)} RTCP, ${fmt(capture.sipMessages)} SIP, ${capture.httpExchanges} HTTP exchanges, ${capture.tlsSessions} TLS sessions (${fmt(capture.tcpPackets)} TCP packets)`);
 
   const analyzeCmd = (file: string) => [process.execPath, 'bin/voipwatch.js', 'analyze', '--no-store', '--format', 'json', file];
-  log('[2/7] start-up cost (analysis of a 7-packet capture)');
+  log('[2/9] start-up cost (analysis of a 7-packet capture)');
   const tiny = await timed(analyzeCmd('captures/provisioning-plaintext.pcap'));
   log(`  ${fmt(tiny.wallSec, 2)} s wall, ${fmt(tiny.maxRssMB, 0)} MB RSS`);
 
-  log(`[3/7] voipwatch analyze, ${args.runs} run(s)`);
+  log(`[3/9] voipwatch analyze, ${args.runs} run(s)`);
   const runs: Timed[] = [];
   let checks: Check[] = [];
   for (let i = 0; i < args.runs; i++) {
@@ -205,20 +212,20 @@ async function main(): Promise<number> {
 
   let tshark: (Timed & { streams: number }) | null = null;
   if (!args.skipTshark && String(m.tshark) !== 'not installed') {
-    log('[4/7] tshark -r FILE -q -z sip,stat -z rtp,streams');
+    log('[4/9] tshark -r FILE -q -z sip,stat -z rtp,streams');
     const r = await timed(['tshark', '-r', capture.path, '-q', '-z', 'sip,stat', '-z', 'rtp,streams']);
     tshark = { ...r, streams: tsharkStreams(r.stdout) };
     log(`  ${fmt(r.wallSec, 2)} s wall, ${fmt(r.userSec + r.sysSec, 2)} s CPU, peak RSS ${fmt(r.maxRssMB, 0)} MB, ${tshark.streams} RTP streams listed, exit ${r.status}`);
-  } else log('[4/7] tshark skipped');
+  } else log('[4/9] tshark skipped');
 
-  log(`[5/7] memory per active RTP stream (${fmt(args.streams)} concurrent, in process)`);
+  log(`[5/9] memory per active RTP stream (${fmt(args.streams)} concurrent, in process)`);
   const mem = await streamMemory(args.streams);
   log(`  ${fmt(mem.activeStreams)} active streams: heap +${mem.heapDeltaMB} MB = ${mem.heapBytesPerStream} B/stream, RSS +${mem.rssDeltaMB} MB = ${mem.rssBytesPerStream} B/stream`);
   log(`  caps: MEDIA_LIMITS.maxStreams ${fmt(mem.caps.maxStreams)}, maxCandidates ${fmt(mem.caps.maxCandidates)}, idle timeout ${mem.caps.idleTimeoutSec} s (${mem.note})`);
 
   let fuzz: FuzzResult | null = null;
   if (!args.skipFuzz) {
-    log(`[6/7] fuzz: ${fmt(args.fuzzInputs)} inputs, seed ${args.fuzzSeed}`);
+    log(`[6/9] fuzz: ${fmt(args.fuzzInputs)} inputs, seed ${args.fuzzSeed}`);
     fuzz = await runFuzzIsolated({
       seed: args.fuzzSeed, inputs: args.fuzzInputs, artifactDir: join(OUT_DIR, 'fuzz-failures'),
       onCorpus: (s) => log(`  corpus: ${s}`),
@@ -227,17 +234,42 @@ async function main(): Promise<number> {
     log(`  ${fmt(fuzz.inputs)} inputs in ${fmt(fuzz.elapsedMs / 1000, 1)} s = ${fmt(fuzz.inputs / (fuzz.elapsedMs / 1000))} inputs/s, ${fuzz.failures.length} failures`);
     log(`  per target (inputs, slowest input ms): ${TARGETS.map((t) => `${t} ${fmt(fuzz!.perTarget[t].inputs)}/${fmt(fuzz!.perTarget[t].maxMs, 1)}`).join(', ')}`);
     for (const f of fuzz.failures) log(formatFailure(f).split('\n').map((l) => `  ${l}`).join('\n'));
-  } else log('[6/7] fuzz skipped');
+  } else log('[6/9] fuzz skipped');
 
   let profile: ProfileResult | null = null;
   if (!args.skipProfile) {
-    log('[7/7] CPU profile of one more analysis (node --cpu-prof), self time');
+    log('[7/9] CPU profile of one more analysis (node --cpu-prof), self time');
     // A first run fills the child's own tsx cache, so module compilation stays out of the profile.
     profile = profileRun(analyzeCmd(capture.path).slice(1), OUT_DIR, 12, PIN, analyzeCmd('captures/sip-udp-call.pcap').slice(1));
     log(`  profiled run ${fmt(profile.wallSec, 2)} s, ${fmt(profile.sampledMs / 1000, 2)} s sampled; ${relative(REPO, profile.profilePath)}`);
     log(`  ${'#'.padStart(3)} ${'self %'.padStart(6)} ${'self ms'.padStart(8)}  function @ file:line`);
     for (const h of profile.top) log(`  ${String(h.rank).padStart(3)} ${fmt(h.selfPct, 1).padStart(6)} ${fmt(h.selfMs, 0).padStart(8)}  ${h.functionName} @ ${h.location}`);
-  } else log('[7/7] profile skipped');
+  } else log('[7/9] profile skipped');
+
+  let storeWrite: StoreWriteResult | null = null;
+  const storeRuns: Timed[] = [];
+  if (!args.skipStore) {
+    log('[8/9] rows/s into the embedded store (row builders → batched writer → chDB), 200,000 rows per table');
+    const r = await timed([process.execPath, '--import', 'tsx', 'bench/store-write.ts', '--rows', '200000']);
+    if (r.status !== 0) throw new Error(`store stage failed: ${r.stderr.slice(-2000)}`);
+    storeWrite = JSON.parse(r.stdout.trim().split('\n').pop()!) as StoreWriteResult;
+    for (const t of storeWrite.tables) log(`  ${t.table.padEnd(12)} ${fmt(t.rows)} rows in ${fmt(t.seconds, 2)} s = ${fmt(t.rowsPerSec)} rows/s`);
+    log(`  all tables: ${fmt(storeWrite.overallRowsPerSec)} rows/s (batches of ${fmt(storeWrite.batchRows)})`);
+    log(`[9/9] voipwatch analyze with the store (a new embedded data directory each run), ${args.runs} run(s)`);
+    for (let i = 0; i < args.runs; i++) {
+      const dir = mkdtempSync(join(tmpdir(), 'voipwatch-bench-analyze-'));
+      try {
+        const run = await timed([process.execPath, 'bin/voipwatch.js', 'analyze', '--format', 'json', '--data-dir', dir, capture.path]);
+        if (run.status !== 0) throw new Error(`voipwatch analyze with the store failed (${run.status}): ${run.stderr.slice(-3000)}`);
+        storeRuns.push(run);
+        log(`  run ${i + 1}: ${fmt(run.wallSec, 2)} s wall, ${fmt(run.userSec + run.sysSec, 2)} s CPU, peak RSS ${fmt(run.maxRssMB, 0)} MB, ${fmt(capture.packets / run.wallSec)} packets/s; ${run.stderr.trim().split('\n').pop()}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } else log('[8/9] store skipped');
+  const bestStored = storeRuns.length ? storeRuns.reduce((a, b) => (b.wallSec < a.wallSec ? b : a)) : null;
+  const storeCostPct = bestStored ? (1 - best.wallSec / bestStored.wallSec) * 100 : NaN;
 
   const pps = capture.packets / best.wallSec;
   const ppsCpu = capture.packets / (best.userSec + best.sysSec);
@@ -260,6 +292,9 @@ async function main(): Promise<number> {
     { metric: 'fuzz inputs', value: fuzz ? fmt(fuzz.inputs) : 'skipped', target: `>= ${fmt(TARGET.fuzzInputs)}`, pass: fuzz ? fuzz.inputs >= TARGET.fuzzInputs : null },
     { metric: 'fuzz inputs/s', value: fuzz ? fmt(fuzz.inputs / (fuzz.elapsedMs / 1000)) : 'skipped', target: '(info)', pass: null },
     { metric: 'fuzz failures (throw, contract, >50 ms, hang)', value: fuzz ? String(fuzz.failures.length) : 'skipped', target: '0', pass: fuzz ? fuzz.failures.length === 0 : null },
+    { metric: 'rows/s into the embedded store', value: storeWrite ? fmt(storeWrite.overallRowsPerSec) : 'skipped', target: `>= ${fmt(TARGET.storeRowsPerSec)}`, pass: storeWrite ? storeWrite.overallRowsPerSec >= TARGET.storeRowsPerSec : null },
+    { metric: 'packets/s end to end with the store', value: bestStored ? fmt(capture.packets / bestStored.wallSec) : 'skipped', target: '(info)', pass: null },
+    { metric: 'throughput cost of the store (%)', value: bestStored ? fmt(storeCostPct, 1) : 'skipped', target: `< ${TARGET.storeOverheadPct}`, pass: bestStored ? storeCostPct < TARGET.storeOverheadPct : null },
   ];
   const totalSec = Number(process.hrtime.bigint() - started) / 1e9;
   const loadEnd = loadavg()[0];
@@ -280,6 +315,7 @@ async function main(): Promise<number> {
     streamMemory: mem,
     fuzz: fuzz ? { seed: fuzz.seed, inputs: fuzz.inputs, elapsedMs: fuzz.elapsedMs, inputsPerSec: fuzz.inputs / (fuzz.elapsedMs / 1000), corpus: fuzz.corpus, perTarget: fuzz.perTarget, failures: fuzz.failures.map((f) => ({ ...f, inputHex: f.inputHex.slice(0, 8192) })) } : null,
     profile,
+    store: storeWrite ? { write: storeWrite, analyzeRuns: storeRuns.map((r) => ({ wallSec: r.wallSec, userSec: r.userSec, sysSec: r.sysSec, maxRssMB: r.maxRssMB })), costPct: storeCostPct } : null,
     table: rows,
     totalSec,
     loadAverageEnd: loadavg(),
