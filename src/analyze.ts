@@ -3,7 +3,7 @@
  * TCP streams) → track (SIP, media, HTTP, TLS, devices) → detect (rules) → report.
  * `Analyzer` takes one packet at a time, so the live sensor feeds it the same way.
  */
-import { PacketDecoder, type TransportPacket } from './net/packet-decoder.ts';
+import { PacketDecoder, type DecodedTransportPacket } from './net/packet-decoder.ts';
 import { TcpReassembler } from './net/tcp-reassembly.ts';
 import { formatMac } from '../parsers/link.ts';
 import { looksLikeSip, parseSipMessage } from '../parsers/sip.ts';
@@ -18,7 +18,9 @@ import { TcpSessions } from './track/tcp-sessions.ts';
 import { WebObserver } from './track/web-observer.ts';
 import { Detector } from '../alerts/detector.ts';
 import { DEFAULT_DETECT_CONFIG, type DetectConfig } from '../alerts/detect-config.ts';
-import { buildReport, type AnalysisReport } from './report/json-report.ts';
+import { buildReport, buildCallsJson, type AnalysisReport, type CallJson } from './report/json-report.ts';
+import type { FindingInput, StoredFinding } from '../alerts/finding-store.ts';
+import type { RtpStreamRecord } from './track/rtp-stream.ts';
 import type { SipTransactionRecord } from './track/sip-tracker.ts';
 import type { HttpExchangeEvent, SipMessageEvent, TlsSessionEvent } from './track/events.ts';
 import type { Device } from './inventory/device-table.ts';
@@ -85,7 +87,7 @@ export class Analyzer {
   private lastTs = 0;
   private lastMac: string | null = null;
   private lastMacIp = '';
-  private currentFrame: TransportPacket | null = null;
+  private currentFrame: DecodedTransportPacket | null = null;
   readonly sources: string[] = [];
 
   constructor(opts: AnalyzeOptions = {}) {
@@ -121,24 +123,24 @@ export class Analyzer {
     this.decoder.decode(pkt, this.onTransport);
   }
 
-  private readonly onTransport = (tp: TransportPacket): void => {
+  private readonly onTransport = (tp: DecodedTransportPacket): void => {
     this.currentFrame = tp;
     if (tp.transport === 'udp') this.onUdp(tp);
     else this.onTcp(tp);
     this.currentFrame = null;
   };
 
-  private onUdp(tp: TransportPacket): void {
-    const p = tp.payload;
-    if (p.length === 0) return;
-    const first = p[0];
+  private onUdp(tp: DecodedTransportPacket): void {
+    // The payload is read by range until a decoder needs a view: RTP packets never do.
+    if (tp.payloadEnd === tp.payloadOffset) return;
+    const first = tp.payloadBuffer[tp.payloadOffset];
     // Letters start SIP methods and "SIP/2.0"; RFC 7983 ranges start media and handshakes.
     if (first >= 0x41 && first <= 0x5a) {
-      if (looksLikeSip(p)) { this.onSipDatagram(tp); return; }
+      if (looksLikeSip(tp.payload)) { this.onSipDatagram(tp); return; }
     }
     // A TFTP read request starts 0x00 0x01, which RFC 7983 would take for STUN: look first.
     if (tp.dstPort === TFTP_PORT) {
-      const req = decodeTftpRequest(p);
+      const req = decodeTftpRequest(tp.payload);
       if (req) {
         this.devices.observeMac(tp.srcIp, this.srcMac(tp), tp.ts);
         this.detector.onTftpRequest({ ts: tp.ts, client: { ip: tp.srcIp, port: tp.srcPort }, server: { ip: tp.dstIp, port: tp.dstPort }, opcode: req.opcode, filename: req.filename });
@@ -150,25 +152,25 @@ export class Analyzer {
     if (first === 0x0d || first === 0x0a) return;
   }
 
-  private onSipDatagram(tp: TransportPacket): void {
+  private onSipDatagram(tp: DecodedTransportPacket): void {
     const parsed = parseSipMessage(tp.payload);
     if (!parsed.ok) { this.count(parsed.error); return; }
     this.sip.onMessage(parsed.message, 'udp', { ip: tp.srcIp, port: tp.srcPort }, { ip: tp.dstIp, port: tp.dstPort }, tp.ts, this.srcMac(tp));
   }
 
-  private onTcp(tp: TransportPacket): void {
+  private onTcp(tp: DecodedTransportPacket): void {
     const SYN = 0x02, ACK = 0x10;
     if ((tp.tcpFlags & (SYN | ACK)) === (SYN | ACK) && this.webPorts.has(tp.srcPort)) {
       this.devices.observeMac(tp.srcIp, this.srcMac(tp), tp.ts);
       this.detector.onTcpHandshake({ ts: tp.ts, client: { ip: tp.dstIp, port: tp.dstPort }, server: { ip: tp.srcIp, port: tp.srcPort }, answered: true });
     }
-    if (tp.payload.length > 0 && (this.webPorts.has(tp.srcPort) || this.webPorts.has(tp.dstPort))) {
+    if (tp.payloadEnd > tp.payloadOffset && (this.webPorts.has(tp.srcPort) || this.webPorts.has(tp.dstPort))) {
       this.devices.observeMac(tp.srcIp, this.srcMac(tp), tp.ts);
     }
     this.tcp.onSegment(tp);
   }
 
-  private srcMac(tp: TransportPacket): string | null {
+  private srcMac(tp: DecodedTransportPacket): string | null {
     if (tp.macOffset < 0) return null;
     return formatMac(tp.frame, tp.macOffset + 6);
   }
@@ -185,6 +187,58 @@ export class Analyzer {
 
   private count(code: string): void {
     this.anomalies[code] = (this.anomalies[code] ?? 0) + 1;
+  }
+
+  /** Live mode: what the metrics show. */
+  liveCounts(): { packets: number; bytes: number; activeCalls: number; activeStreams: number; anomalies: Record<string, number> } {
+    return {
+      packets: this.packets, bytes: this.bytes, activeCalls: this.sip.activeCalls, activeStreams: this.media.activeStreams,
+      anomalies: { ...this.decoder.anomalies, ...this.anomalies },
+    };
+  }
+
+  /** Live mode: the findings as they stand now (see Detector.evaluate). */
+  currentFindings(): StoredFinding[] { return this.detector.evaluate(); }
+
+  /** Live mode: a finding about the sensor itself. */
+  reportSensorFinding(f: FindingInput): void { this.detector.reportDirect(f); }
+
+  /**
+   * Live mode: moves the trackers' clocks to `now` when the wire is quiet (idle calls and
+   * streams end by time, not only by the next packet).
+   */
+  advanceClock(now: number): void {
+    if (now <= this.lastTs) return;
+    this.sip.expire(now);
+    this.media.expire(now);
+  }
+
+  /**
+   * Live mode: calls that ended, and media that went quiet, more than `settleSec` before
+   * `now`, as the report's call entries; the trackers forget them, so memory stays flat over
+   * months. Streams go with their call; media without a finished call goes on its own.
+   */
+  takeSettled(now: number, settleSec: number): CallJson[] {
+    const horizon = now - settleSec;
+    const calls = this.sip.finishedCalls;
+    const streams = this.media.finished;
+    const takenCalls = calls.filter((c) => c.end < horizon);
+    const keptCalls = calls.filter((c) => c.end >= horizon);
+    const taken = new Set(takenCalls.map((c) => c.callId));
+    const waiting = new Set(keptCalls.map((c) => c.callId));
+    const takenStreams: RtpStreamRecord[] = [];
+    const keptStreams: RtpStreamRecord[] = [];
+    for (const st of streams) {
+      const go = st.callId !== null && taken.has(st.callId) ? true
+        : st.callId !== null && waiting.has(st.callId) ? false
+        : st.lastTs < horizon;
+      (go ? takenStreams : keptStreams).push(st);
+    }
+    calls.splice(0, calls.length, ...keptCalls);
+    streams.splice(0, streams.length, ...keptStreams);
+    // The transaction log serves the offline differential tests; live, it would only grow.
+    this.sip.transactionLog.length = 0;
+    return buildCallsJson(takenCalls, takenStreams, this.devices);
   }
 
   finish(): AnalysisResult {

@@ -4,16 +4,19 @@
  */
 import { runAnalyze, ANALYZE_USAGE } from './analyze-command.ts';
 import { runDb, DB_USAGE } from './db-command.ts';
+import { runSensor, SENSOR_USAGE } from './sensor-command.ts';
 import { isVoipwatchError } from '../errors.ts';
 
 const USAGE = `usage: voipwatch <command> [options]
 
 commands:
   analyze FILE...    analyze pcap/pcapng capture files and report findings
+  sensor             capture live on a mirror port (see voipwatch sensor --help)
   db migrate|status  apply or show the store's schema migrations
   help               show this help
 
 ${ANALYZE_USAGE}
+${SENSOR_USAGE}
 ${DB_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -22,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'analyze': return await runAnalyze(rest);
       case 'db': return await runDb(rest);
+      case 'sensor': return await runSensor(rest);
       case undefined: case 'help': case '-h': case '--help':
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;

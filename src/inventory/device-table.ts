@@ -35,32 +35,47 @@ export const DEVICE_TABLE_LIMITS = Object.freeze({
 
 const ROUTER_MAC = '';
 
+/** A device in the recency list: `older` and `newer` link the table from least to most recently seen. */
+interface Entry { device: Device; older: Entry | null; newer: Entry | null }
+
 export class DeviceTable {
-  private readonly byIp = new Map<string, Device>();
+  /**
+   * Devices by address, and in a doubly linked list by recency: the oldest is evicted first.
+   * Every SIP message touches two devices, and moving an entry in the list is a few pointer
+   * writes, where keeping the order in the Map (delete and re-insert) cost a hash-table
+   * removal and insertion per touch.
+   */
+  private readonly byIp = new Map<string, Entry>();
+  private oldest: Entry | null = null;
+  private newest: Entry | null = null;
   /** MAC → the one IP it sourced, or ROUTER_MAC once it sourced several. */
   private readonly macOwner = new Map<string, string>();
   evicted = 0;
 
   get size(): number { return this.byIp.size; }
 
-  get(ip: string): Device | undefined { return this.byIp.get(ip); }
+  get(ip: string): Device | undefined { return this.byIp.get(ip)?.device; }
 
   touch(ip: string, ts: number): Device {
-    let d = this.byIp.get(ip);
-    if (d) {
+    const entry = this.byIp.get(ip);
+    if (entry) {
+      const d = entry.device;
       if (ts > d.lastSeen) d.lastSeen = ts;
-      // Map order is insertion order: re-inserting keeps the oldest device first for eviction.
-      this.byIp.delete(ip);
-      this.byIp.set(ip, d);
+      if (entry !== this.newest) {
+        this.unlink(entry);
+        this.append(entry);
+      }
       return d;
     }
     if (this.byIp.size >= DEVICE_TABLE_LIMITS.maxDevices) this.evictOldest();
-    d = {
+    const d: Device = {
       ip, mac: null, userAgent: null, server: null, vendor: null, model: null, firmware: null,
       roles: new Set(), sipUsers: new Set(), signaling: new Set(), media: new Set(),
       firstSeen: ts, lastSeen: ts,
     };
-    this.byIp.set(ip, d);
+    const created: Entry = { device: d, older: null, newer: null };
+    this.append(created);
+    this.byIp.set(ip, created);
     return d;
   }
 
@@ -71,7 +86,7 @@ export class DeviceTable {
       if (this.macOwner.size < DEVICE_TABLE_LIMITS.maxDevices) this.macOwner.set(mac, ip);
     } else if (owner !== ip && owner !== ROUTER_MAC) {
       this.macOwner.set(mac, ROUTER_MAC);
-      const previous = this.byIp.get(owner);
+      const previous = this.get(owner);
       if (previous && previous.mac === mac) previous.mac = null;
     }
     if (this.macOwner.get(mac) === ip) this.touch(ip, ts).mac = mac;
@@ -81,11 +96,34 @@ export class DeviceTable {
     if (user && d.sipUsers.size < DEVICE_TABLE_LIMITS.maxUsersPerDevice) d.sipUsers.add(user.slice(0, DEVICE_TABLE_LIMITS.maxHeaderLength));
   }
 
-  all(): IterableIterator<Device> { return this.byIp.values(); }
+  /** Every device, least recently seen first. */
+  *all(): IterableIterator<Device> {
+    for (let e = this.oldest; e !== null; e = e.newer) yield e.device;
+  }
+
+  private append(e: Entry): void {
+    e.older = this.newest;
+    e.newer = null;
+    if (this.newest) this.newest.newer = e;
+    else this.oldest = e;
+    this.newest = e;
+  }
+
+  private unlink(e: Entry): void {
+    if (e.older) e.older.newer = e.newer;
+    else this.oldest = e.newer;
+    if (e.newer) e.newer.older = e.older;
+    else this.newest = e.older;
+    e.older = null;
+    e.newer = null;
+  }
 
   private evictOldest(): void {
-    const oldest = this.byIp.keys().next();
-    if (!oldest.done) { this.byIp.delete(oldest.value); this.evicted++; }
+    const oldest = this.oldest;
+    if (!oldest) return;
+    this.unlink(oldest);
+    this.byIp.delete(oldest.device.ip);
+    this.evicted++;
   }
 }
 

@@ -118,9 +118,16 @@ function frameUnit(pt: number): number {
  * the tag shows in the payload length already.
  */
 export function observeRtpPayload(s: PayloadClassifierState, payloadType: number, payload: Buffer, _packetLength: number): void {
+  observeRtpPayloadAt(s, payloadType, payload, 0, payload.length);
+}
+
+/**
+ * The same, for a payload given as `len` bytes at `off` of `buf` (the RTP packet), so the
+ * per-packet path makes no view. The caller guarantees `off + len <= buf.length`.
+ */
+export function observeRtpPayloadAt(s: PayloadClassifierState, payloadType: number, buf: Buffer, off: number, len: number): void {
   s.packets++;
   if (s.sampled >= WINDOW) return;
-  const len = payload.length;
   if (len < SAMPLE_BYTES) return;
   s.sampled++;
 
@@ -132,14 +139,14 @@ export function observeRtpPayload(s: PayloadClassifierState, payloadType: number
     else if (r === TAG_32 || r === TAG_80 || (payloadType === 18 && r === TAG_32 + G729_SID)) s.tagResidue++;
   }
 
-  let c = (payload[0] << 24) | (payload[1] << 16) | (payload[2] << 8) | payload[3];
+  let c = (buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3];
   let t = s.a0 & c; s.a0 ^= c; c = t;
   t = s.a1 & c; s.a1 ^= c; c = t;
   t = s.a2 & c; s.a2 ^= c; c = t;
   t = s.a3 & c; s.a3 ^= c; c = t;
   t = s.a4 & c; s.a4 ^= c; c = t;
   s.a5 ^= c;
-  c = (payload[4] << 24) | (payload[5] << 16) | (payload[6] << 8) | payload[7];
+  c = (buf[off + 4] << 24) | (buf[off + 5] << 16) | (buf[off + 6] << 8) | buf[off + 7];
   t = s.b0 & c; s.b0 ^= c; c = t;
   t = s.b1 & c; s.b1 ^= c; c = t;
   t = s.b2 & c; s.b2 ^= c; c = t;
@@ -153,7 +160,7 @@ export function observeRtpPayload(s: PayloadClassifierState, payloadType: number
     const step = len > G711_PAIRS * 2 ? Math.floor((len - 1) / G711_PAIRS) : 1;
     let sxy = 0, sxx = 0, syy = 0;
     for (let i = 0, n = 0; n < G711_PAIRS && i + 1 < len; i += step, n++) {
-      const x = table[payload[i]], y = table[payload[i + 1]];
+      const x = table[buf[off + i]], y = table[buf[off + i + 1]];
       sxy += x * y; sxx += x * x; syy += y * y;
     }
     s.sxy += sxy; s.sxx += sxx; s.syy += syy;

@@ -13,12 +13,19 @@ const MAX_CACHED_VERDICTS = 65_536;
 type ParsedCidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 export class NetworkClassifier {
-  private readonly v4: ParsedCidr[] = [];
-  private readonly v6: ParsedCidr[] = [];
+  private v4: ParsedCidr[] = [];
+  private v6: ParsedCidr[] = [];
   private readonly cache = new Map<string, boolean>();
-  readonly networks: readonly string[];
+  networks: readonly string[] = [];
 
   constructor(cidrs: readonly string[] = DEFAULT_INTERNAL_NETWORKS) {
+    this.replace(cidrs);
+  }
+
+  /** Takes a new list (the sensor's SIGHUP); a bad list throws and leaves the old one in force. */
+  replace(cidrs: readonly string[]): void {
+    const v4: ParsedCidr[] = [];
+    const v6: ParsedCidr[] = [];
     const normalized: string[] = [];
     for (const raw of cidrs) {
       const text = raw.trim();
@@ -29,10 +36,13 @@ export class NetworkClassifier {
       } catch (cause) {
         throw new VoipwatchError('ERR_CONFIG_CIDR', `not a network in CIDR notation: ${JSON.stringify(text)}`, { cause });
       }
-      (parsed[0].kind() === 'ipv4' ? this.v4 : this.v6).push(parsed);
+      (parsed[0].kind() === 'ipv4' ? v4 : v6).push(parsed);
       normalized.push(`${parsed[0].toString()}/${parsed[1]}`);
     }
+    this.v4 = v4;
+    this.v6 = v6;
     this.networks = Object.freeze(normalized);
+    this.cache.clear();
   }
 
   isInternal(ip: string): boolean {

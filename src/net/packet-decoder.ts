@@ -1,6 +1,6 @@
 /**
  * From a captured frame to UDP datagrams and TCP segments: link layer, IPv4/IPv6 (with
- * fragment reassembly), tunnels, transport header. One `TransportPacket` object is reused
+ * fragment reassembly), tunnels, transport header. One packet object is reused
  * for every callback; it and its buffers are valid only during the callback.
  *
  * Tunnels seen in mirrored traffic are opened and the innermost packet is reported:
@@ -51,6 +51,17 @@ export interface TransportPacket {
   tunnelDepth: number;
 }
 
+/**
+ * What the decoder delivers: the payload is also given as `payloadBuffer[payloadOffset,
+ * payloadEnd)`, so the per-packet media path can read it without the `payload` view, which
+ * the decoder then makes only when something asks for it.
+ */
+export interface DecodedTransportPacket extends TransportPacket {
+  payloadBuffer: Buffer;
+  payloadOffset: number;
+  payloadEnd: number;
+}
+
 export interface DecoderOptions {
   defrag?: DefragOptions;
   /** UDP ports (either end) decoded as VXLAN; default [4789] (IANA) */
@@ -64,8 +75,15 @@ const VXLAN_PORT = 4789;
 const GENEVE_PORT = 6081;
 /** Tunnel layers opened before giving up: real mirrors nest two at most (ERSPAN of GRE). */
 export const MAX_TUNNEL_DEPTH = 4;
-/** Direct-mapped caches of address strings: bounded, and a hit allocates nothing. */
-const IPV4_CACHE_BITS = 12;
+/**
+ * Caches of address strings: bounded, and a hit allocates nothing. IPv4 is 4-way set
+ * associative (4,096 sets, 16,384 addresses): direct-mapped with 4,096 slots, a few thousand
+ * active phones left a third of them sharing a slot with another busy address, and those
+ * missed on almost every packet. Also, a string that stays cached is the same object on every
+ * packet, so trackers comparing addresses mostly compare pointers.
+ */
+const IPV4_CACHE_SET_BITS = 12;
+const IPV4_CACHE_WAYS = 4;
 const IPV6_CACHE_BITS = 10;
 
 export interface DecoderCounters {
@@ -89,6 +107,49 @@ export interface DecoderCounters {
   tunneled: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The decoder's one reused packet object. A view costs an allocation per packet, and the RTP
+ * packets that are most of the traffic never need one, so `payload` is made on first access
+ * and kept until the next packet.
+ */
+class ReusedTransportPacket implements DecodedTransportPacket {
+  ts = 0;
+  transport: 'udp' | 'tcp' = 'udp';
+  ipVersion: 4 | 6 = 4;
+  srcIp = '';
+  dstIp = '';
+  srcPort = 0;
+  dstPort = 0;
+  frame: Buffer = EMPTY;
+  macOffset = -1;
+  srcMacOffset = -1;
+  vlan = -1;
+  payloadBuffer: Buffer = EMPTY;
+  payloadOffset = 0;
+  payloadEnd = 0;
+  truncatedBytes = 0;
+  tcpFlags = 0;
+  seq = 0;
+  ack = 0;
+  fragmented = false;
+  tunnelDepth = 0;
+  private view: Buffer | null = null;
+
+  get payload(): Buffer {
+    this.view ??= this.payloadBuffer.subarray(this.payloadOffset, this.payloadEnd);
+    return this.view;
+  }
+
+  setPayload(buf: Buffer, off: number, end: number): void {
+    this.payloadBuffer = buf;
+    this.payloadOffset = off;
+    this.payloadEnd = end;
+    this.view = null;
+  }
+}
+
 export class PacketDecoder {
   readonly anomalies: Record<string, number> = Object.create(null);
   readonly counters: DecoderCounters = {
@@ -107,12 +168,8 @@ export class PacketDecoder {
   private readonly ip6Upper: IPv6Upper = { protocol: 0, offset: 0 };
   private readonly udp = newUdpDatagram();
   private readonly tcp = newTcpSegment();
-  private readonly tp: TransportPacket = {
-    ts: 0, transport: 'udp', ipVersion: 4, srcIp: '', dstIp: '', srcPort: 0, dstPort: 0, frame: Buffer.alloc(0),
-    macOffset: -1, srcMacOffset: -1, vlan: -1, payload: Buffer.alloc(0), truncatedBytes: 0, tcpFlags: 0, seq: 0, ack: 0,
-    fragmented: false, tunnelDepth: 0,
-  };
-  private onTransport: (tp: TransportPacket) => void = () => {};
+  private readonly tp = new ReusedTransportPacket();
+  private onTransport: (tp: DecodedTransportPacket) => void = () => {};
 
   // The innermost IP header seen so far in the current packet.
   private ipVersion: 4 | 6 = 4;
@@ -124,8 +181,8 @@ export class PacketDecoder {
   /** payload bytes the innermost IP header declares beyond the capture */
   private ipMissing = 0;
 
-  private readonly v4Keys = new Uint32Array(1 << IPV4_CACHE_BITS);
-  private readonly v4Names: Array<string | undefined> = new Array(1 << IPV4_CACHE_BITS).fill(undefined);
+  private readonly v4Keys = new Uint32Array(IPV4_CACHE_WAYS << IPV4_CACHE_SET_BITS);
+  private readonly v4Names: Array<string | undefined> = new Array(IPV4_CACHE_WAYS << IPV4_CACHE_SET_BITS).fill(undefined);
   private readonly v6Keys = new Uint32Array(4 << IPV6_CACHE_BITS);
   private readonly v6Names: Array<string | undefined> = new Array(1 << IPV6_CACHE_BITS).fill(undefined);
 
@@ -135,7 +192,7 @@ export class PacketDecoder {
     this.genevePorts = new Set(opts.genevePorts ?? [GENEVE_PORT]);
   }
 
-  decode(pkt: CapturedPacket, onTransport: (tp: TransportPacket) => void): void {
+  decode(pkt: CapturedPacket, onTransport: (tp: DecodedTransportPacket) => void): void {
     const c = this.counters;
     const frame = pkt.data;
     c.packets++;
@@ -308,19 +365,31 @@ export class PacketDecoder {
       tp.srcIp = this.ipv6Name(this.ipBuf, this.src6);
       tp.dstIp = this.ipv6Name(this.ipBuf, this.dst6);
     }
-    tp.payload = buf.subarray(off, end);
+    tp.setPayload(buf, off, end);
     tp.truncatedBytes = tp.fragmented ? 0 : this.ipMissing;
     if (depth > 0) this.counters.tunneled++;
     this.onTransport(tp);
   }
 
   private ipv4Name(a: number): string {
-    const i = Math.imul(a, 0x9e3779b1) >>> (32 - IPV4_CACHE_BITS);
-    const name = this.v4Names[i];
-    if (name !== undefined && this.v4Keys[i] === a) return name;
+    const set = (Math.imul(a, 0x9e3779b1) >>> (32 - IPV4_CACHE_SET_BITS)) * IPV4_CACHE_WAYS;
+    const end = set + IPV4_CACHE_WAYS;
+    const keys = this.v4Keys;
+    const names = this.v4Names;
+    // Ways fill from the first, so the first empty one ends the search.
+    for (let w = set; w < end; w++) {
+      const name = names[w];
+      if (name === undefined) break;
+      if (keys[w] === a) return name;
+    }
+    // A miss takes the first way; the others move down and the oldest entry of the set goes.
+    for (let w = end - 1; w > set; w--) {
+      keys[w] = keys[w - 1];
+      names[w] = names[w - 1];
+    }
     const s = ipv4FromUint32(a);
-    this.v4Keys[i] = a;
-    this.v4Names[i] = s;
+    keys[set] = a;
+    names[set] = s;
     return s;
   }
 

@@ -161,6 +161,9 @@ function callMedia(streams: readonly RtpStreamRecord[]): CallMedia {
   return 'srtp-unknown';
 }
 
+/** Calls with their streams, and media without a call, as the contract's call entries. */
+export const buildCallsJson = (calls: readonly CallRecord[], streams: readonly RtpStreamRecord[], devices: DeviceTable): CallJson[] => buildCalls(calls, streams, devices);
+
 function buildCalls(calls: readonly CallRecord[], streams: readonly RtpStreamRecord[], devices: DeviceTable): CallJson[] {
   const byCall = new Map<string, RtpStreamRecord[]>();
   const orphans = new Map<string, RtpStreamRecord[]>();

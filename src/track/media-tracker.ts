@@ -4,9 +4,9 @@
  * encrypted — the SDP that set it up, a DTLS handshake or ZRTP on the same transport
  * addresses, or else the payload itself.
  */
-import { demuxMediaPacket, decodeRtp } from '../../parsers/rtp.ts';
+import { demuxMediaPacket, decodeRtpInto, createRtpHeader } from '../../parsers/rtp.ts';
 import { staticPayloadTypes } from '../../parsers/sdp.ts';
-import type { TransportPacket } from '../net/packet-decoder.ts';
+import type { DecodedTransportPacket } from '../net/packet-decoder.ts';
 import { RtpStreamState, type RtpStreamRecord, type MediaProtection, type ClassifiedBy } from './rtp-stream.ts';
 import type { MediaExpectations, MediaExpectation } from './media-expectations.ts';
 
@@ -28,6 +28,8 @@ const NOT_MEDIA_PORTS = new Set([53, 67, 68, 69, 123, 137, 138, 161, 162, 500, 5
 
 interface MediaFlow {
   srcIp: string; srcPort: number; dstIp: string; dstPort: number;
+  /** the next flow whose ports give the same index key (see flowIndexKey) */
+  sameKey: MediaFlow | null;
   stream: RtpStreamState | null;
   /** further SSRCs on the same flow (rare: SSRC change mid-call) */
   more: Map<number, RtpStreamState> | null;
@@ -42,8 +44,23 @@ export interface MediaCounters {
   streams: number; encryptedStreams: number; streamsDropped: number; candidatesDropped: number;
 }
 
+/**
+ * Index key of a flow: the low 14 bits of the source port and the whole destination port.
+ * A small integer, so the per-packet lookup hashes no string and allocates nothing; flows
+ * that share a key (other addresses, or source ports equal in those bits) are chained.
+ */
+const flowIndexKey = (srcPort: number, dstPort: number): number => ((srcPort & 0x3fff) << 16) | dstPort;
+
 export class MediaTracker {
-  private readonly flows = new Map<string, MediaFlow>();
+  /** Flows by flowIndexKey, each entry the head of a chain through MediaFlow.sameKey. */
+  private readonly flowIndex = new Map<number, MediaFlow>();
+  /**
+   * The same flows in the order they were created: streams are finished (and reported) in
+   * that order at expiry and at the end, so the report does not depend on the index.
+   */
+  private readonly flows = new Set<MediaFlow>();
+  /** RTP header scratch, refilled per packet: the hot path allocates no header object. */
+  private readonly rtp = createRtpHeader();
   private readonly candidates = new Map<string, Candidate>();
   private readonly dtlsEndpoints = new Set<string>();
   private readonly zrtpEndpoints = new Set<string>();
@@ -63,11 +80,10 @@ export class MediaTracker {
   get activeStreams(): number { return this.liveStreams; }
 
   /** Returns false when the datagram is not media (so other decoders may look at it). */
-  onUdp(tp: TransportPacket): boolean {
-    const payload = tp.payload;
-    if (payload.length < 4) return false;
+  onUdp(tp: DecodedTransportPacket): boolean {
+    if (tp.payloadEnd - tp.payloadOffset < 4) return false;
     if (tp.ts >= this.nextExpiry) this.expire(tp.ts);
-    const kind = demuxMediaPacket(payload);
+    const kind = demuxMediaPacket(tp.payloadBuffer, tp.payloadOffset, tp.payloadEnd);
     switch (kind) {
       case 'rtp': return this.onRtp(tp);
       case 'rtcp':
@@ -92,23 +108,23 @@ export class MediaTracker {
     }
   }
 
-  private isMediaPort(tp: TransportPacket): boolean {
+  private isMediaPort(tp: DecodedTransportPacket): boolean {
     return !NOT_MEDIA_PORTS.has(tp.srcPort) && !NOT_MEDIA_PORTS.has(tp.dstPort);
   }
 
-  private onRtp(tp: TransportPacket): boolean {
-    const key = `${tp.srcIp}:${tp.srcPort}>${tp.dstIp}:${tp.dstPort}`;
-    let flow = this.flows.get(key);
-    const rtp = decodeRtp(tp.payload);
-    if (!rtp) return false;
+  private onRtp(tp: DecodedTransportPacket): boolean {
+    let flow = this.findFlow(tp);
+    const rtp = this.rtp;
+    const packet = tp.payloadBuffer;
+    if (!decodeRtpInto(packet, rtp, tp.payloadOffset, tp.payloadEnd)) return false;
     if (!flow) {
       const expectation = this.expectations.lookup(tp.dstIp, tp.dstPort) ?? this.expectations.lookup(tp.srcIp, tp.srcPort);
-      if (!expectation && !this.confirmHeuristic(key, tp, rtp.ssrc, rtp.sequence)) return this.isMediaPort(tp) && tp.srcPort >= 1024 && tp.dstPort >= 1024;
+      if (!expectation && !this.confirmHeuristic(tp, rtp.ssrc, rtp.sequence)) return this.isMediaPort(tp) && tp.srcPort >= 1024 && tp.dstPort >= 1024;
       flow = {
-        srcIp: tp.srcIp, srcPort: tp.srcPort, dstIp: tp.dstIp, dstPort: tp.dstPort,
+        srcIp: tp.srcIp, srcPort: tp.srcPort, dstIp: tp.dstIp, dstPort: tp.dstPort, sameKey: null,
         stream: null, more: null, expectation, lastTs: tp.ts,
       };
-      this.flows.set(key, flow);
+      this.addFlow(flow);
     }
     flow.lastTs = tp.ts;
     let stream = flow.stream;
@@ -117,14 +133,43 @@ export class MediaTracker {
       if (!stream) return true;
     }
     this.counters.rtpPackets++;
-    stream.update(rtp.sequence, rtp.timestamp, tp.ts,
-      tp.payload.subarray(rtp.payloadOffset, rtp.payloadOffset + rtp.payloadLength), rtp.payloadType, tp.payload.length);
+    stream.update(rtp.sequence, rtp.timestamp, tp.ts, packet, rtp.payloadOffset, rtp.payloadLength, rtp.payloadType);
     return true;
   }
 
+  private findFlow(tp: DecodedTransportPacket): MediaFlow | null {
+    let flow = this.flowIndex.get(flowIndexKey(tp.srcPort, tp.dstPort)) ?? null;
+    // The key holds the whole destination port; the rest is compared here. Addresses come
+    // from the decoder's string cache, so these compares are mostly pointer checks.
+    while (flow !== null && !(flow.srcPort === tp.srcPort && flow.srcIp === tp.srcIp && flow.dstIp === tp.dstIp)) flow = flow.sameKey;
+    return flow;
+  }
+
+  private addFlow(flow: MediaFlow): void {
+    const key = flowIndexKey(flow.srcPort, flow.dstPort);
+    flow.sameKey = this.flowIndex.get(key) ?? null;
+    this.flowIndex.set(key, flow);
+    this.flows.add(flow);
+  }
+
+  private removeFlow(flow: MediaFlow): void {
+    this.flows.delete(flow);
+    const key = flowIndexKey(flow.srcPort, flow.dstPort);
+    const head = this.flowIndex.get(key);
+    if (head === flow) {
+      if (flow.sameKey) this.flowIndex.set(key, flow.sameKey);
+      else this.flowIndex.delete(key);
+      return;
+    }
+    for (let f = head ?? null; f !== null; f = f.sameKey) {
+      if (f.sameKey === flow) { f.sameKey = flow.sameKey; return; }
+    }
+  }
+
   /** A flow with no SDP behind it becomes a stream once two packets agree on SSRC and sequence. */
-  private confirmHeuristic(key: string, tp: TransportPacket, ssrc: number, seq: number): boolean {
+  private confirmHeuristic(tp: DecodedTransportPacket, ssrc: number, seq: number): boolean {
     if (!this.isMediaPort(tp) || tp.srcPort < 1024 || tp.dstPort < 1024) return false;
+    const key = `${tp.srcIp}:${tp.srcPort}>${tp.dstIp}:${tp.dstPort}`;
     const previous = this.candidates.get(key);
     if (previous && previous.ssrc === ssrc && ((seq - previous.seq + 0x10000) & 0xffff) <= 10 && seq !== previous.seq) {
       this.candidates.delete(key);
@@ -164,7 +209,7 @@ export class MediaTracker {
     return new RtpStreamState(ssrc, seq, pt, clockRateOf(pt, flow.expectation), ts);
   }
 
-  private markSecured(set: Set<string>, tp: TransportPacket): void {
+  private markSecured(set: Set<string>, tp: DecodedTransportPacket): void {
     if (set.size >= MEDIA_LIMITS.maxSecuredEndpoints) return;
     set.add(`${tp.srcIp}:${tp.srcPort}`);
     set.add(`${tp.dstIp}:${tp.dstPort}`);
@@ -174,16 +219,17 @@ export class MediaTracker {
   expire(now: number): void {
     this.nextExpiry = now + 5;
     const horizon = now - MEDIA_LIMITS.idleTimeoutSec;
-    for (const [key, flow] of this.flows) {
-      if (flow.lastTs < horizon) { this.finishFlow(flow); this.flows.delete(key); }
+    for (const flow of this.flows) {
+      if (flow.lastTs < horizon) { this.finishFlow(flow); this.removeFlow(flow); }
     }
     for (const [key, c] of this.candidates) if (c.ts < horizon) this.candidates.delete(key);
   }
 
   /** End of input: finish every stream. */
   flush(): void {
-    for (const flow of this.flows.values()) this.finishFlow(flow);
+    for (const flow of this.flows) this.finishFlow(flow);
     this.flows.clear();
+    this.flowIndex.clear();
     this.candidates.clear();
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Endpoint } from './events.ts';
 import {
-  createPayloadClassifierState, observeRtpPayload, classifyPayload, type PayloadClassifierState,
+  createPayloadClassifierState, observeRtpPayloadAt, classifyPayload, type PayloadClassifierState,
 } from '../media/payload-classifier.ts';
 
 export type MediaProtection = 'rtp' | 'srtp-sdes' | 'srtp-dtls' | 'zrtp' | 'srtp-unknown';
@@ -64,7 +64,11 @@ export class RtpStreamState {
     this.classifier = createPayloadClassifierState();
   }
 
-  update(seq: number, rtpTimestamp: number, ts: number, payload: Buffer, payloadType: number, packetLength: number): void {
+  /**
+   * One packet; its payload (padding removed) is `payloadLength` bytes at `payloadOffset` of
+   * `packet`, given as a range so that no view is made per packet.
+   */
+  update(seq: number, rtpTimestamp: number, ts: number, packet: Buffer, payloadOffset: number, payloadLength: number, payloadType: number): void {
     this.packets++;
     this.lastTs = ts;
     const udelta = (seq - this.maxSeq + RTP_SEQ_MOD) % RTP_SEQ_MOD;
@@ -94,7 +98,7 @@ export class RtpStreamState {
       this.transit = transit;
       this.hasTransit = true;
     }
-    observeRtpPayload(this.classifier, payloadType, payload, packetLength);
+    observeRtpPayloadAt(this.classifier, payloadType, packet, payloadOffset, payloadLength);
   }
 
   get expected(): number { return this.cycles + this.maxSeq - this.baseSeq + 1; }

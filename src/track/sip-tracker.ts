@@ -81,6 +81,7 @@ export interface SipCounters {
 export class SipTracker {
   private readonly pending = new Map<string, PendingRequest>();
   private readonly calls = new Map<string, CallState>();
+  get activeCalls(): number { return this.calls.size; }
   private readonly registrars = new Map<string, Set<string>>();
   /** Plaintext signaling sessions: one per transport and pair of addresses. */
   private readonly plaintextPairs = new Set<string>();
