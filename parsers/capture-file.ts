@@ -27,6 +27,55 @@ export interface CapturedPacket {
   origLen: number;
 }
 
+/**
+ * What CaptureFileParser delivers: the captured bytes are also given as
+ * `frameBuffer[frameOffset, frameEnd)`, the chunk they lie in, so a decoder can read them in
+ * place; `data`, a view of them, is then made only when something asks for it.
+ */
+export interface FramedCapturedPacket extends CapturedPacket {
+  frameBuffer: Buffer;
+  frameOffset: number;
+  frameEnd: number;
+}
+
+/** A packet's captured length, without making its `data` view when the range is known. */
+export function capturedLength(p: CapturedPacket): number {
+  const framed = p as Partial<FramedCapturedPacket>;
+  return framed.frameBuffer !== undefined ? framed.frameEnd! - framed.frameOffset! : p.data.length;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The parser's one packet object: a view per packet was a third of all allocation. */
+class ReusedCapturedPacket implements FramedCapturedPacket {
+  ts = 0;
+  linkType = 0;
+  interfaceId = 0;
+  origLen = 0;
+  frameBuffer: Buffer = EMPTY;
+  frameOffset = 0;
+  frameEnd = 0;
+  private view: Buffer | null = null;
+
+  get data(): Buffer {
+    this.view ??= this.frameBuffer.subarray(this.frameOffset, this.frameEnd);
+    return this.view;
+  }
+
+  /** CapturedPacket.data is writable: a frame set this way is the whole buffer. */
+  set data(frame: Buffer) {
+    this.setFrame(frame, 0, frame.length);
+    this.view = frame;
+  }
+
+  setFrame(buf: Buffer, start: number, end: number): void {
+    this.frameBuffer = buf;
+    this.frameOffset = start;
+    this.frameEnd = end;
+    this.view = null;
+  }
+}
+
 export type CaptureFileErrorCode = 'not_a_capture' | 'unsupported_version' | 'truncated_record' | 'bad_block' | 'block_too_large';
 
 export interface CaptureFileError {
@@ -129,7 +178,7 @@ export class CaptureFileParser {
   private asmLen = 0;
   /** size of the record in `asm`, 0 while its header is incomplete */
   private asmSize = 0;
-  private readonly pkt: CapturedPacket = { ts: 0, linkType: 0, interfaceId: 0, data: Buffer.alloc(0), origLen: 0 };
+  private readonly pkt = new ReusedCapturedPacket();
 
   push(chunk: Buffer, onPacket: (p: CapturedPacket) => void): CaptureFileError | null {
     if (this.state === 'failed') return this.error;
@@ -351,7 +400,7 @@ export class CaptureFileParser {
     pkt.linkType = this.linkType;
     pkt.interfaceId = 0;
     pkt.origLen = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
-    pkt.data = buf.subarray(off + this.recordHeader, off + size);
+    pkt.setFrame(buf, off + this.recordHeader, off + size);
     this.packetsParsed++;
     onPacket(pkt);
     return true;
@@ -465,7 +514,7 @@ export class CaptureFileParser {
     pkt.linkType = iface.linkType;
     pkt.interfaceId = ifaceId;
     pkt.origLen = le ? buf.readUInt32LE(off + 24) : buf.readUInt32BE(off + 24);
-    pkt.data = buf.subarray(off + 28, off + 28 + capLen);
+    pkt.setFrame(buf, off + 28, off + 28 + capLen);
     this.packetsParsed++;
     onPacket(pkt);
   }
@@ -487,7 +536,7 @@ export class CaptureFileParser {
     pkt.linkType = iface.linkType;
     pkt.interfaceId = 0;
     pkt.origLen = origLen;
-    pkt.data = buf.subarray(off + 12, off + 12 + capLen);
+    pkt.setFrame(buf, off + 12, off + 12 + capLen);
     this.packetsParsed++;
     onPacket(pkt);
   }

@@ -84,9 +84,11 @@ export const isIPv4Fragment = (ip: IPv4Packet): boolean => ip.moreFragments || i
  *
  * IHL counts 32-bit words and is at least 5; the total length covers header and data and
  * cannot be smaller than the header. Ethernet padding beyond the total length is ignored.
+ * The captured packet ends at `end` (the buffer's end by default), so a decoder can read a
+ * frame inside a larger buffer without a view of it.
  */
-export function decodeIPv4(buf: Buffer, off: number, out: IPv4Packet = newIPv4Packet()): IPv4Packet | IpError {
-  const captured = buf.length - off;
+export function decodeIPv4(buf: Buffer, off: number, out: IPv4Packet = newIPv4Packet(), end = buf.length): IPv4Packet | IpError {
+  const captured = end - off;
   if (captured < 20) return 'ip_truncated_header';
   const b0 = buf[off];
   if (b0 >> 4 !== 4) return 'ip_bad_version';
@@ -117,7 +119,7 @@ export function decodeIPv4(buf: Buffer, off: number, out: IPv4Packet = newIPv4Pa
   out.dstOffset = off + 16;
   out.payloadOffset = off + headerLength;
   out.truncated = totalLength > captured;
-  out.payloadEnd = out.truncated ? buf.length : off + totalLength;
+  out.payloadEnd = out.truncated ? end : off + totalLength;
   out.lengthFromCapture = fromCapture;
   return out;
 }
@@ -166,10 +168,11 @@ export const newIPv6Packet = (): IPv6Packet => ({
  *   | Next Header | Reserved | Fragment Offset (13) |Res|M|  Identification (32) |
  *
  * The walk stops after a Fragment header: what follows belongs to the fragmentable part and
- * is walked again after reassembly (see skipIPv6Extensions).
+ * is walked again after reassembly (see skipIPv6Extensions). The captured packet ends at
+ * `limit` (the buffer's end by default).
  */
-export function decodeIPv6(buf: Buffer, off: number, out: IPv6Packet = newIPv6Packet()): IPv6Packet | IpError {
-  const captured = buf.length - off;
+export function decodeIPv6(buf: Buffer, off: number, out: IPv6Packet = newIPv6Packet(), limit = buf.length): IPv6Packet | IpError {
+  const captured = limit - off;
   if (captured < 40) return 'ip_truncated_header';
   const w0 = buf.readUInt32BE(off);
   if (w0 >>> 28 !== 6) return 'ip_bad_version';
@@ -184,9 +187,9 @@ export function decodeIPv6(buf: Buffer, off: number, out: IPv6Packet = newIPv6Pa
   out.fragmentId = 0;
   out.fragmentOffset = 0;
   out.moreFragments = false;
-  const declaredEnd = payloadLength === 0 ? buf.length : off + 40 + payloadLength;
-  out.truncated = declaredEnd > buf.length;
-  const end = out.truncated ? buf.length : declaredEnd;
+  const declaredEnd = payloadLength === 0 ? limit : off + 40 + payloadLength;
+  out.truncated = declaredEnd > limit;
+  const end = out.truncated ? limit : declaredEnd;
   out.payloadEnd = end;
   let nh = buf[off + 6];
   let p = off + 40;

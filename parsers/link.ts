@@ -60,20 +60,22 @@ export const newLinkResult = (): LinkResult => ({ etherType: 0, l3Offset: 0, mac
 
 /**
  * Decode the link header of `frame` captured with `linkType`; null if the link type is not
- * supported or the frame is too short for its header.
+ * supported or the frame is too short for its header. The frame is `frame[start, end)` (the
+ * whole buffer by default), so a capture's chunk can be decoded without a view per packet;
+ * the offsets in the result index `frame`.
  */
-export function decodeLink(linkType: number, frame: Buffer, out: LinkResult = newLinkResult()): LinkResult | null {
+export function decodeLink(linkType: number, frame: Buffer, out: LinkResult = newLinkResult(), start = 0, end = frame.length): LinkResult | null {
   switch (linkType) {
-    case LinkType.ETHERNET: return decodeEthernet(frame, 0, out);
-    case LinkType.LINUX_SLL: return decodeSll(frame, out);
-    case LinkType.LINUX_SLL2: return decodeSll2(frame, out);
+    case LinkType.ETHERNET: return decodeEthernet(frame, start, out, end);
+    case LinkType.LINUX_SLL: return decodeSll(frame, start, end, out);
+    case LinkType.LINUX_SLL2: return decodeSll2(frame, start, end, out);
     case LinkType.NULL:
-    case LinkType.LOOP: return decodeBsdLoopback(frame, out);
+    case LinkType.LOOP: return decodeBsdLoopback(frame, start, end, out);
     case LinkType.RAW:
     case LinkType.RAW_OPENBSD:
-    case LinkType.RAW_BSDOS: return decodeRawIp(frame, 0, out);
-    case LinkType.IPV4: return setResult(out, EtherType.IPV4, 0, -1, -1, -1);
-    case LinkType.IPV6: return setResult(out, EtherType.IPV6, 0, -1, -1, -1);
+    case LinkType.RAW_BSDOS: return decodeRawIp(frame, start, end, out);
+    case LinkType.IPV4: return setResult(out, EtherType.IPV4, start, -1, -1, -1);
+    case LinkType.IPV6: return setResult(out, EtherType.IPV6, start, -1, -1, -1);
     default: return null;
   }
 }
@@ -109,20 +111,20 @@ const isVlanTag = (t: number) => t === EtherType.VLAN || t === EtherType.QINQ ||
  * EtherType follows the SNAP OUI. MPLS label stacks and PPPoE sessions are walked to the IP
  * packet they carry.
  */
-export function decodeEthernet(buf: Buffer, off: number, out: LinkResult = newLinkResult()): LinkResult | null {
-  if (buf.length - off < 14) return null;
+export function decodeEthernet(buf: Buffer, off: number, out: LinkResult = newLinkResult(), end = buf.length): LinkResult | null {
+  if (end - off < 14) return null;
   let type = (buf[off + 12] << 8) | buf[off + 13];
   let p = off + 14;
   let vlan = -1;
   for (let tags = 0; isVlanTag(type); tags++) {
-    if (tags === MAX_VLAN_TAGS || buf.length - p < 4) return null;
+    if (tags === MAX_VLAN_TAGS || end - p < 4) return null;
     if (vlan < 0) vlan = ((buf[p] << 8) | buf[p + 1]) & 0x0fff;
     type = (buf[p + 2] << 8) | buf[p + 3];
     p += 4;
   }
   if (type <= 1500) {
     // IEEE 802.2 LLC; only SNAP with the Ethernet OUI carries an EtherType.
-    if (buf.length - p >= 8 && buf[p] === 0xaa && buf[p + 1] === 0xaa && buf[p + 2] === 0x03 &&
+    if (end - p >= 8 && buf[p] === 0xaa && buf[p + 1] === 0xaa && buf[p + 2] === 0x03 &&
         buf[p + 3] === 0 && buf[p + 4] === 0 && buf[p + 5] === 0) {
       type = (buf[p + 6] << 8) | buf[p + 7];
       p += 8;
@@ -130,8 +132,8 @@ export function decodeEthernet(buf: Buffer, off: number, out: LinkResult = newLi
       return setResult(out, ETHERTYPE_NONE, p, off, off + 6, vlan);
     }
   }
-  if (type === EtherType.MPLS_UNICAST || type === EtherType.MPLS_MULTICAST) return decodeMpls(buf, p, off, vlan, out);
-  if (type === EtherType.PPPOE_SESSION) return decodePppoe(buf, p, off, vlan, out);
+  if (type === EtherType.MPLS_UNICAST || type === EtherType.MPLS_MULTICAST) return decodeMpls(buf, p, end, off, vlan, out);
+  if (type === EtherType.PPPOE_SESSION) return decodePppoe(buf, p, end, off, vlan, out);
   return setResult(out, type, p, off, off + 6, vlan);
 }
 
@@ -143,22 +145,22 @@ export function decodeEthernet(buf: Buffer, off: number, out: LinkResult = newLi
  * MPLS does not say what is below the stack; the IP version nibble does (RFC 4928 §2 explains
  * why routers rely on the same guess).
  */
-function decodeMpls(buf: Buffer, p: number, macOffset: number, vlan: number, out: LinkResult): LinkResult | null {
+function decodeMpls(buf: Buffer, p: number, end: number, macOffset: number, vlan: number, out: LinkResult): LinkResult | null {
   for (let n = 0; ; n++) {
-    if (n === MAX_MPLS_LABELS || buf.length - p < 4) return null;
+    if (n === MAX_MPLS_LABELS || end - p < 4) return null;
     const bottom = (buf[p + 2] & 0x01) !== 0;
     p += 4;
     if (bottom) break;
   }
-  if (buf.length - p < 1) return null;
+  if (end - p < 1) return null;
   return setResult(out, ipVersionType(buf[p] >> 4), p, macOffset, macOffset + 6, vlan);
 }
 
 /**
  * PPPoE session stage (RFC 2516 §4): | ver 1 | type 1 | code 0 | session id | length | PPP proto |
  */
-function decodePppoe(buf: Buffer, p: number, macOffset: number, vlan: number, out: LinkResult): LinkResult | null {
-  if (buf.length - p < 8) return null;
+function decodePppoe(buf: Buffer, p: number, end: number, macOffset: number, vlan: number, out: LinkResult): LinkResult | null {
+  if (end - p < 8) return null;
   const type = pppToEtherType((buf[p + 6] << 8) | buf[p + 7]);
   return setResult(out, type, p + 8, macOffset, macOffset + 6, vlan);
 }
@@ -179,12 +181,12 @@ const ipVersionType = (version: number): number =>
  * Only the sender's address is recorded; it is a MAC when ARPHRD is Ethernet (1) and the
  * address length 6.
  */
-function decodeSll(frame: Buffer, out: LinkResult): LinkResult | null {
-  if (frame.length < 16) return null;
-  const arphrd = (frame[2] << 8) | frame[3];
-  const addrLen = (frame[4] << 8) | frame[5];
-  const src = arphrd === ARPHRD_ETHER && addrLen === 6 ? 6 : -1;
-  return setResult(out, (frame[14] << 8) | frame[15], 16, -1, src, -1);
+function decodeSll(frame: Buffer, s: number, end: number, out: LinkResult): LinkResult | null {
+  if (end - s < 16) return null;
+  const arphrd = (frame[s + 2] << 8) | frame[s + 3];
+  const addrLen = (frame[s + 4] << 8) | frame[s + 5];
+  const src = arphrd === ARPHRD_ETHER && addrLen === 6 ? s + 6 : -1;
+  return setResult(out, (frame[s + 14] << 8) | frame[s + 15], s + 16, -1, src, -1);
 }
 
 /**
@@ -193,11 +195,11 @@ function decodeSll(frame: Buffer, out: LinkResult): LinkResult | null {
  *   0          2          4            8         10         11          12
  *   | protocol | reserved | ifindex    | ARPHRD  | pkt type | addr len  | link addr (8, pad) |
  */
-function decodeSll2(frame: Buffer, out: LinkResult): LinkResult | null {
-  if (frame.length < 20) return null;
-  const arphrd = (frame[8] << 8) | frame[9];
-  const src = arphrd === ARPHRD_ETHER && frame[11] === 6 ? 12 : -1;
-  return setResult(out, (frame[0] << 8) | frame[1], 20, -1, src, -1);
+function decodeSll2(frame: Buffer, s: number, end: number, out: LinkResult): LinkResult | null {
+  if (end - s < 20) return null;
+  const arphrd = (frame[s + 8] << 8) | frame[s + 9];
+  const src = arphrd === ARPHRD_ETHER && frame[s + 11] === 6 ? s + 12 : -1;
+  return setResult(out, (frame[s] << 8) | frame[s + 1], s + 20, -1, src, -1);
 }
 
 const ARPHRD_ETHER = 1;
@@ -211,18 +213,18 @@ const BSD_AF_INET = 2;
  * byte order, LINKTYPE_LOOP in network order; files travel between hosts, so both orders are
  * accepted for both (the values are small, the two readings cannot collide).
  */
-function decodeBsdLoopback(frame: Buffer, out: LinkResult): LinkResult | null {
-  if (frame.length < 4) return null;
-  const le = frame.readUInt32LE(0);
-  const af = le < 0x10000 ? le : frame.readUInt32BE(0);
-  if (af === BSD_AF_INET) return setResult(out, EtherType.IPV4, 4, -1, -1, -1);
-  if (isBsdAfInet6(af)) return setResult(out, EtherType.IPV6, 4, -1, -1, -1);
-  return setResult(out, ETHERTYPE_NONE, 4, -1, -1, -1);
+function decodeBsdLoopback(frame: Buffer, s: number, end: number, out: LinkResult): LinkResult | null {
+  if (end - s < 4) return null;
+  const le = frame.readUInt32LE(s);
+  const af = le < 0x10000 ? le : frame.readUInt32BE(s);
+  if (af === BSD_AF_INET) return setResult(out, EtherType.IPV4, s + 4, -1, -1, -1);
+  if (isBsdAfInet6(af)) return setResult(out, EtherType.IPV6, s + 4, -1, -1, -1);
+  return setResult(out, ETHERTYPE_NONE, s + 4, -1, -1, -1);
 }
 
 /** Raw IP: the version nibble is all there is. */
-function decodeRawIp(frame: Buffer, off: number, out: LinkResult): LinkResult | null {
-  if (frame.length - off < 1) return null;
+function decodeRawIp(frame: Buffer, off: number, end: number, out: LinkResult): LinkResult | null {
+  if (end - off < 1) return null;
   return setResult(out, ipVersionType(frame[off] >> 4), off, -1, -1, -1);
 }
 

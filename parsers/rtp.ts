@@ -44,41 +44,44 @@ export const ZRTP_MAGIC_COOKIE = 0x5a525450;
  * length fits. RTCP is told from RTP by the second byte 192-223 (RFC 5761 §4: RTCP packet
  * types 192-223 collide with RTP payload types 64-95 with the marker set, which RTP must not
  * use). A DTLS 1.3 unified header without a length field cannot be validated and is 'unknown'.
+ *
+ * The datagram is `buf[off, end)` (the whole buffer by default), so the per-packet path can
+ * pass the capture's buffer and the payload's range instead of making a view of it.
  */
-export function demuxMediaPacket(buf: Buffer): MediaPacketKind {
-  const len = buf.length;
-  if (len === 0) return 'unknown';
-  const b0 = buf[0];
-  if (b0 <= 3) return isStunHeader(buf) ? 'stun' : 'unknown';
+export function demuxMediaPacket(buf: Buffer, off = 0, end = buf.length): MediaPacketKind {
+  const len = end - off;
+  if (len <= 0) return 'unknown';
+  const b0 = buf[off];
+  if (b0 <= 3) return isStunHeader(buf, off, len) ? 'stun' : 'unknown';
   if (b0 >= 16 && b0 <= 19) {
-    return len >= ZRTP_MIN && u32(buf, 4) === ZRTP_MAGIC_COOKIE ? 'zrtp' : 'unknown';
+    return len >= ZRTP_MIN && u32(buf, off + 4) === ZRTP_MAGIC_COOKIE ? 'zrtp' : 'unknown';
   }
-  if (b0 >= 20 && b0 <= 63) return isDtlsRecord(buf) ? 'dtls' : 'unknown';
-  if (b0 >= 64 && b0 <= 79) return isTurnChannelData(buf) ? 'turn-channel' : 'unknown';
+  if (b0 >= 20 && b0 <= 63) return isDtlsRecord(buf, off, len) ? 'dtls' : 'unknown';
+  if (b0 >= 64 && b0 <= 79) return isTurnChannelData(buf, off, len) ? 'turn-channel' : 'unknown';
   if (b0 >= 128 && b0 <= 191) {
     if (len < 2) return 'unknown';
-    const b1 = buf[1];
+    const b1 = buf[off + 1];
     if (b1 >= 192 && b1 <= 223) return len >= RTCP_HEADER + 4 ? 'rtcp' : 'unknown';
     return len >= RTP_HEADER ? 'rtp' : 'unknown';
   }
   return 'unknown';
 }
 
-function isStunHeader(buf: Buffer): boolean {
-  if (buf.length < STUN_HEADER || (buf[0] & 0xc0) !== 0) return false;
-  const msgLen = u16(buf, 2);
+function isStunHeader(buf: Buffer, off: number, len: number): boolean {
+  if (len < STUN_HEADER || (buf[off] & 0xc0) !== 0) return false;
+  const msgLen = u16(buf, off + 2);
   // RFC 5389 §6: the length is a multiple of 4; classic STUN (RFC 3489) has no cookie, so
   // there the exact datagram length is the only check.
-  if ((msgLen & 3) !== 0 || STUN_HEADER + msgLen > buf.length) return false;
-  return u32(buf, 4) === STUN_MAGIC_COOKIE || STUN_HEADER + msgLen === buf.length;
+  if ((msgLen & 3) !== 0 || STUN_HEADER + msgLen > len) return false;
+  return u32(buf, off + 4) === STUN_MAGIC_COOKIE || STUN_HEADER + msgLen === len;
 }
 
-function isDtlsRecord(buf: Buffer): boolean {
-  const b0 = buf[0];
+function isDtlsRecord(buf: Buffer, off: number, len: number): boolean {
+  const b0 = buf[off];
   if (b0 <= 31) {
     // DTLS 1.0-1.2 record header (RFC 6347 §4.1); content types 20-25 are assigned.
-    if (buf.length < DTLS_RECORD_HEADER || b0 > 25 || buf[1] !== 0xfe) return false;
-    return DTLS_RECORD_HEADER + u16(buf, 11) <= buf.length;
+    if (len < DTLS_RECORD_HEADER || b0 > 25 || buf[off + 1] !== 0xfe) return false;
+    return DTLS_RECORD_HEADER + u16(buf, off + 11) <= len;
   }
   // DTLS 1.3 unified header (RFC 9147 §4): 0 0 1 C S L E E; C=connection id present,
   // S=16-bit sequence number, L=length present. Only the C=0, L=1 form is checkable.
@@ -87,15 +90,15 @@ function isDtlsRecord(buf: Buffer): boolean {
   const hasLength = (b0 & 0x04) !== 0;
   if (hasCid || !hasLength) return false;
   const lenOff = 1 + seqLen;
-  if (buf.length < lenOff + 2) return false;
-  return lenOff + 2 + u16(buf, lenOff) === buf.length;
+  if (len < lenOff + 2) return false;
+  return lenOff + 2 + u16(buf, off + lenOff) === len;
 }
 
-function isTurnChannelData(buf: Buffer): boolean {
+function isTurnChannelData(buf: Buffer, off: number, len: number): boolean {
   // RFC 8656 §12.4: channel number (0x4000-0x4FFF) | length | data, padded to 4 over TCP.
-  if (buf.length < TURN_CHANNEL_HEADER) return false;
-  const end = TURN_CHANNEL_HEADER + u16(buf, 2);
-  return end <= buf.length && buf.length - end < 4;
+  if (len < TURN_CHANNEL_HEADER) return false;
+  const end = TURN_CHANNEL_HEADER + u16(buf, off + 2);
+  return end <= len && len - end < 4;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -147,26 +150,29 @@ export const createRtpHeader = (): RtpHeader => ({
  * packet is not valid RTP v2. The validity checks are those of RFC 3550 appendix A.1 that
  * hold for a single packet: version 2, the CSRC list and extension inside the packet, and
  * "if the P bit is set, then the last octet of the packet must contain a valid octet count".
+ *
+ * The packet is `buf[start, end)` (the whole buffer by default); `out.payloadOffset` is then
+ * an offset into `buf`, not into the packet.
  */
-export function decodeRtpInto(buf: Buffer, out: RtpHeader): boolean {
-  const len = buf.length;
+export function decodeRtpInto(buf: Buffer, out: RtpHeader, start = 0, end = buf.length): boolean {
+  const len = end - start;
   if (len < RTP_HEADER) return false;
-  const b0 = buf[0];
+  const b0 = buf[start];
   if ((b0 & 0xc0) !== 0x80) return false;
-  const b1 = buf[1];
+  const b1 = buf[start + 1];
   const cc = b0 & 0x0f;
   let off = RTP_HEADER + cc * 4;
   if (off > len) return false;
   let profile = -1;
   if ((b0 & 0x10) !== 0) {
     if (off + 4 > len) return false;
-    profile = u16(buf, off);
-    off += 4 + u16(buf, off + 2) * 4;
+    profile = u16(buf, start + off);
+    off += 4 + u16(buf, start + off + 2) * 4;
     if (off > len) return false;
   }
   let pad = 0;
   if ((b0 & 0x20) !== 0) {
-    pad = buf[len - 1];
+    pad = buf[end - 1];
     if (pad === 0 || off + pad > len) return false;
   }
   out.padding = pad > 0;
@@ -174,11 +180,11 @@ export function decodeRtpInto(buf: Buffer, out: RtpHeader): boolean {
   out.csrcCount = cc;
   out.marker = (b1 & 0x80) !== 0;
   out.payloadType = b1 & 0x7f;
-  out.sequence = u16(buf, 2);
-  out.timestamp = u32(buf, 4);
-  out.ssrc = u32(buf, 8);
+  out.sequence = u16(buf, start + 2);
+  out.timestamp = u32(buf, start + 4);
+  out.ssrc = u32(buf, start + 8);
   out.extensionProfile = profile;
-  out.payloadOffset = off;
+  out.payloadOffset = start + off;
   out.payloadLength = len - off - pad;
   out.paddingLength = pad;
   return true;

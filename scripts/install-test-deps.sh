@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Installs the peers the test suite compares against (tshark) on Debian, non-interactively.
+# Installs the peers the test suite compares against (tshark) and the tools it builds and
+# checks with, on Debian, non-interactively.
 # Safe to run again; waits for another apt/dpkg process instead of failing on its lock.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
+# libpcap-dev: headers for the pcap package's native build at npm ci, and for
+# scripts/check-deploy.sh's filter compiler; shellcheck and systemd-analyze: check-deploy.sh.
+[ -f /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# The live sensor suite: network namespaces and a veth pair (iproute2), replay (tcpreplay).
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v tcpreplay >/dev/null 2>&1 || need+=(tcpreplay)
 [ ${#need[@]} -eq 0 ] && { echo "test dependencies present"; exit 0; }
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then exec sudo --preserve-env=DEBIAN_FRONTEND "$0" "$@"; fi

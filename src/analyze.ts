@@ -8,7 +8,7 @@ import { TcpReassembler } from './net/tcp-reassembly.ts';
 import { formatMac } from '../parsers/link.ts';
 import { looksLikeSip, parseSipMessage } from '../parsers/sip.ts';
 import { decodeTftpRequest } from '../parsers/tftp.ts';
-import type { CapturedPacket } from '../parsers/capture-file.ts';
+import { capturedLength, type CapturedPacket } from '../parsers/capture-file.ts';
 import { NetworkClassifier, DEFAULT_INTERNAL_NETWORKS } from './net/networks.ts';
 import { DeviceTable } from './inventory/device-table.ts';
 import { MediaExpectations } from './track/media-expectations.ts';
@@ -117,7 +117,7 @@ export class Analyzer {
 
   processPacket(pkt: CapturedPacket): void {
     this.packets++;
-    this.bytes += pkt.data.length;
+    this.bytes += capturedLength(pkt);
     if (pkt.ts < this.firstTs) this.firstTs = pkt.ts;
     if (pkt.ts > this.lastTs) this.lastTs = pkt.ts;
     this.decoder.decode(pkt, this.onTransport);

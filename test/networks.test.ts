@@ -41,4 +41,16 @@ test('answers false for text that is not an address', () => {
   assert.not.ok(new NetworkClassifier().isInternal('not-an-ip'));
 });
 
+test('gives dotted quads the same verdict as ipaddr.js, edge octets and other spellings included', () => {
+  const n = new NetworkClassifier(['10.0.0.0/8', '172.16.0.0/12', '0.0.0.0/32', '255.255.255.255/32']);
+  for (const ip of ['10.0.0.0', '10.255.255.255', '172.31.255.255', '0.0.0.0', '255.255.255.255']) assert.ok(n.isInternal(ip), ip);
+  for (const ip of ['11.0.0.0', '9.255.255.255', '172.32.0.0', '0.0.0.1', '255.255.255.254', '256.1.1.1', '10.1.2.3.4', '1..2.3']) {
+    assert.not.ok(n.isInternal(ip), ip);
+  }
+  // Leading zeros are octal to ipaddr.js (012 = 10) and three parts a shortened form: such spellings take its path.
+  assert.ok(n.isInternal('012.1.2.3'));
+  assert.ok(n.isInternal('10.1.2'));
+  assert.not.ok(n.isInternal('10.1.2.3 '));
+});
+
 test.run();

@@ -7,7 +7,7 @@ import { readCaptureFile } from '../src/capture/file-source.ts';
 import { formatMac } from '../parsers/link.ts';
 import { IpProto } from '../parsers/ip.ts';
 import { TcpFlag } from '../parsers/transport.ts';
-import type { CapturedPacket } from '../parsers/capture-file.ts';
+import type { CapturedPacket, FramedCapturedPacket } from '../parsers/capture-file.ts';
 import { ethernet, ipv4, ipv6, udp, tcp, fragmentHeaderBody, PUBLIC_CAPTURES_DIR } from './support/frames.ts';
 
 interface Out {
@@ -25,13 +25,29 @@ const snapshot = (tp: TransportPacket): Out => ({
   truncatedBytes: tp.truncatedBytes,
 });
 
+/**
+ * Decodes the frames as views, and again (on a second decoder) as ranges of a larger buffer
+ * with bytes around them, as the capture file parser delivers them: every test also checks
+ * that the range path decodes, bounds and counts exactly as the view path does.
+ */
 function run(frames: Buffer[], linkType = 1, opts?: DecoderOptions): { out: Out[]; decoder: PacketDecoder } {
   const decoder = new PacketDecoder(opts);
+  const inPlace = new PacketDecoder(opts);
   const out: Out[] = [];
+  const outInPlace: Out[] = [];
   frames.forEach((data, i) => {
     const pkt: CapturedPacket = { ts: 1000 + i, linkType, interfaceId: 0, data, origLen: data.length };
     decoder.decode(pkt, (tp) => out.push(snapshot(tp)));
+    const chunk = Buffer.concat([Buffer.alloc(37, 0xee), data, Buffer.alloc(64, 0xee)]);
+    const framed: FramedCapturedPacket = {
+      ts: 1000 + i, linkType, interfaceId: 0, data: chunk.subarray(37, 37 + data.length), origLen: data.length,
+      frameBuffer: chunk, frameOffset: 37, frameEnd: 37 + data.length,
+    };
+    inPlace.decode(framed, (tp) => outInPlace.push(snapshot(tp)));
   });
+  assert.equal(outInPlace, out, 'a frame decoded in place gives the same packets');
+  assert.equal({ ...inPlace.anomalies }, { ...decoder.anomalies }, 'and the same anomalies');
+  assert.equal(inPlace.counters, decoder.counters, 'and the same counters');
   return { out, decoder };
 }
 

@@ -15,11 +15,14 @@
  *
  * H is MD5, SHA-256 or SHA-512/256 and every hash enters the next one as lower-case hex.
  * HA2 and the response's suffix do not depend on the password: they are computed once, so
- * each candidate costs two hashes (three for -sess).
+ * each candidate costs two hashes (three for -sess). MD5, what nearly every SIP phone uses,
+ * runs in JavaScript over reused byte buffers (md5.ts): a few hundred candidates per account
+ * would otherwise spend most of their time in node:crypto's per-call overhead.
  */
 import * as crypto from 'node:crypto';
 import { defaultCredentialCandidates, matchLabel } from './default-credentials.ts';
 import { weakPasswordCandidates, type PasswordCandidate } from './weak-passwords.ts';
+import { Md5 } from './md5.ts';
 
 export type { PasswordCandidate } from './weak-passwords.ts';
 
@@ -132,6 +135,7 @@ export function verifyDigest(
 ): { label: string } | null {
   const d = prepareDigest(params, method, body);
   if (!d) return null;
+  if (d.hash === 'md5') return verifyMd5Digest(d, candidates);
   let tried = 0;
   for (const c of candidates) {
     if (++tried > MAX_CANDIDATES_PER_VERIFICATION) break;
@@ -140,6 +144,67 @@ export function verifyDigest(
     if (hexDigest(d.hash, ha1 + d.responseSuffix) === d.expected) return { label: c.label };
   }
   return null;
+}
+
+/**
+ * verifyDigest for MD5 and MD5-sess without a string or Buffer per candidate. The HA1 input
+ * is laid out in a byte buffer once up to the password; the session-key and response inputs
+ * are fixed-length (32 hex characters, then a suffix that does not depend on the password),
+ * so they are kept padded as MD5 words and each candidate's previous digest is written over
+ * their first 32 bytes as hex. The expected response is compared as the four state words.
+ * Strings are encoded as UTF-8, as node:crypto encodes them.
+ */
+function verifyMd5Digest(d: DigestInput, candidates: Iterable<PasswordCandidate>): { label: string } | null {
+  const md5 = new Md5();
+  const prefix = Buffer.from(d.ha1Prefix, 'utf8');
+  let ha1Input = Buffer.allocUnsafe(prefix.length + 64);
+  prefix.copy(ha1Input);
+  const sessionInput = d.session ? Md5.pad(Buffer.from(HEX_SLOT + d.sessionSuffix, 'utf8')) : null;
+  const responseInput = Md5.pad(Buffer.from(HEX_SLOT + d.responseSuffix, 'utf8'));
+  // The digest bytes are the state words A, B, C, D little-endian (RFC 1321 §3.5).
+  const expected = Buffer.from(d.expected, 'hex');
+  const e0 = expected.readInt32LE(0), e1 = expected.readInt32LE(4), e2 = expected.readInt32LE(8), e3 = expected.readInt32LE(12);
+  let tried = 0;
+  for (const c of candidates) {
+    if (++tried > MAX_CANDIDATES_PER_VERIFICATION) break;
+    const password = c.password;
+    let length = writeAscii(password, ha1Input, prefix.length);
+    if (length < 0) {
+      const need = prefix.length + Buffer.byteLength(password, 'utf8');
+      if (need > ha1Input.length) {
+        const grown = Buffer.allocUnsafe(need);
+        prefix.copy(grown);
+        ha1Input = grown;
+      }
+      length = prefix.length + ha1Input.write(password, prefix.length, 'utf8');
+    }
+    md5.digest(ha1Input, length);
+    if (sessionInput) {
+      md5.writeHexWords(sessionInput);
+      md5.digestPadded(sessionInput);
+    }
+    md5.writeHexWords(responseInput);
+    const h = md5.digestPadded(responseInput);
+    if (h[0] === e0 && h[1] === e1 && h[2] === e2 && h[3] === e3) return { label: c.label };
+  }
+  return null;
+}
+
+/** The placeholder a digest's 32 hex characters are written over. */
+const HEX_SLOT = '0'.repeat(32);
+
+/**
+ * Writes an ASCII string at `out[off]` and returns the end offset; -1 (nothing promised
+ * about `out`) if the string is not all ASCII or does not fit, for the caller's UTF-8 path.
+ */
+function writeAscii(s: string, out: Buffer, off: number): number {
+  if (off + s.length > out.length) return -1;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch > 0x7f) return -1;
+    out[off + i] = ch;
+  }
+  return off + s.length;
 }
 
 /** A plaintext candidate, optionally bound to one user name (vendor defaults are). */

@@ -99,23 +99,28 @@ function extensionCandidates(username: string): string[] {
 }
 
 /**
- * The weak passwords to try for one user, at most MAX_WEAK_CANDIDATES of them, each once.
- * Lazily generated: a caller that stops at the first match does no further work.
+ * The weak passwords to try for one user, at most MAX_WEAK_CANDIDATES of them, each once, in
+ * class order. An array rather than a generator: Digest verification walks all of it for
+ * every account with a strong password, and a generator allocates a result per step.
  */
-export function* weakPasswordCandidates(username: string): Generator<PasswordCandidate, void, undefined> {
-  let emitted = 0;
-  yield { password: '', label: 'weak:empty' };
-  emitted++;
+export function weakPasswordList(username: string): PasswordCandidate[] {
+  const out: PasswordCandidate[] = [{ password: '', label: 'weak:empty' }];
   const own = extensionCandidates(username);
-  for (const password of own) {
-    if (emitted >= MAX_WEAK_CANDIDATES) return;
-    yield { password, label: 'weak:extension' };
-    emitted++;
+  // Indexed loops: this runs once per account, too rarely to be optimized, and an unoptimized
+  // for-of allocates an iterator result per element.
+  for (let i = 0; i < own.length; i++) {
+    if (out.length >= MAX_WEAK_CANDIDATES) return out;
+    out.push({ password: own[i]!, label: 'weak:extension' });
   }
-  for (const c of STATIC_CANDIDATES) {
-    if (emitted >= MAX_WEAK_CANDIDATES) return;
-    if (own.includes(c.password)) continue;
-    yield c;
-    emitted++;
+  for (let i = 0; i < STATIC_CANDIDATES.length; i++) {
+    if (out.length >= MAX_WEAK_CANDIDATES) return out;
+    const c = STATIC_CANDIDATES[i]!;
+    if (!own.includes(c.password)) out.push(c);
   }
+  return out;
+}
+
+/** The same candidates as an iterator. */
+export function weakPasswordCandidates(username: string): IterableIterator<PasswordCandidate> {
+  return weakPasswordList(username).values();
 }

@@ -10,7 +10,7 @@
  */
 import type { Rule } from '../rule.ts';
 import { verifyDigest } from '../credentials/verify.ts';
-import { weakPasswordCandidates } from '../credentials/weak-passwords.ts';
+import { weakPasswordList } from '../credentials/weak-passwords.ts';
 import { VerificationBudget } from '../credential-check.ts';
 
 const MAX_CACHED_VERDICTS = 50_000;
@@ -28,7 +28,7 @@ export function createWeakSipPasswordRule(): Rule {
       if (label === undefined) {
         budget ??= new VerificationBudget(ctx.config.maxVerificationsPerSourcePerMinute);
         if (!budget.take(ev.client.ip, ev.ts)) return;
-        label = verifyDigest(ev.params, ev.method, weakPasswordCandidates(ev.username), ev.body ?? undefined)?.label ?? null;
+        label = verifyDigest(ev.params, ev.method, weakPasswordList(ev.username), ev.body ?? undefined)?.label ?? null;
         if (verdicts.size >= MAX_CACHED_VERDICTS) verdicts.clear();
         verdicts.set(key, label);
       }

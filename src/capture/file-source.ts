@@ -10,7 +10,7 @@
  * stopped the reading.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CaptureFileParser, type CaptureFileError, type CaptureFormat, type CapturedPacket } from '../../parsers/capture-file.ts';
+import { CaptureFileParser, capturedLength, type CaptureFileError, type CaptureFormat, type CapturedPacket } from '../../parsers/capture-file.ts';
 import { VoipwatchError } from '../errors.ts';
 
 /** Bytes read per system call: large enough that almost every record lies inside one chunk. */
@@ -81,7 +81,7 @@ export class CaptureFileReader {
     }
     this.chunk = Buffer.allocUnsafe(this.total > 0 && this.total < chunkSize ? Math.max(this.total, MIN_CHUNK_SIZE) : chunkSize);
     this.count = (p: CapturedPacket) => {
-      this.bytes += p.data.length;
+      this.bytes += capturedLength(p);
       onPacket(p);
     };
   }

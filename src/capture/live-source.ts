@@ -33,6 +33,8 @@ interface PcapSession {
   link_type: string;
   header: Buffer;
   buf: Buffer;
+  /** the native session */
+  session: { dispatch(buf: Buffer, header: Buffer): number };
   on(event: 'packet', cb: (raw: { buf: Buffer; header: Buffer; link_type: string }) => void): void;
   stats(): { ps_recv: number; ps_drop: number; ps_ifdrop: number };
   close(): void;
@@ -96,7 +98,12 @@ export class LiveCapture {
 
   close(): void {
     for (const { session } of this.sessions.splice(0)) {
-      try { session.close(); } catch { /* already closed */ }
+      try {
+        session.close();
+        // node_pcap's close only breaks libpcap's loop; the handle and its poll watcher are
+        // released by the next dispatch, which on a quiet link may not come for seconds.
+        session.session.dispatch(session.buf, session.header);
+      } catch { /* already closed */ }
     }
   }
 }

@@ -69,7 +69,10 @@ export async function runSensor(argv: string[]): Promise<number> {
       if (stopping) { log.warn({ signal }, 'second signal: exiting without flushing'); process.exit(128 + (signal === 'SIGINT' ? 2 : 15)); }
       stopping = true;
       log.info({ signal }, 'stopping: flushing analysis and store');
-      sensor.stop(v.report ?? null).then(() => resolve(0), (err) => { log.error({ err }, 'stop failed'); resolve(1); });
+      // Everything is flushed and closed once stop() settles; native handles of the capture
+      // binding and the embedded engine may still hold the event loop, so leave explicitly.
+      const leave = (code: number) => { log.flush(); resolve(code); setImmediate(() => process.exit(code)); };
+      sensor.stop(v.report ?? null).then(() => leave(0), (err) => { log.error({ err }, 'stop failed'); leave(1); });
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

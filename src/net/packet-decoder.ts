@@ -1,7 +1,7 @@
 /**
  * From a captured frame to UDP datagrams and TCP segments: link layer, IPv4/IPv6 (with
- * fragment reassembly), tunnels, transport header. One packet object is reused
- * for every callback; it and its buffers are valid only during the callback.
+ * fragment reassembly), tunnels, transport header. One packet object is reused for every
+ * callback; it and its buffers are valid only during the callback.
  *
  * Tunnels seen in mirrored traffic are opened and the innermost packet is reported:
  * IP-in-IP (4) and IPv6-in-IP (41), GRE (RFC 2784/2890) carrying IP, Ethernet (0x6558),
@@ -17,7 +17,7 @@ import {
   newIPv4Packet, newIPv6Packet, IpProto, type IPv6Upper,
 } from '../../parsers/ip.ts';
 import { decodeTcp, decodeUdp, newTcpSegment, newUdpDatagram } from '../../parsers/transport.ts';
-import type { CapturedPacket } from '../../parsers/capture-file.ts';
+import type { CapturedPacket, FramedCapturedPacket } from '../../parsers/capture-file.ts';
 import { IpDefragmenter, type DefragOptions } from './ip-defrag.ts';
 
 export interface TransportPacket {
@@ -28,8 +28,9 @@ export interface TransportPacket {
   dstIp: string;
   srcPort: number;
   dstPort: number;
-  /** the buffer `macOffset` and `srcMacOffset` index: the captured frame, or a reassembled
-   * datagram when the innermost Ethernet header came out of one */
+  /** the buffer `macOffset` and `srcMacOffset` index: the one the captured frame lies in (the
+   * frame itself, or the capture reader's chunk), or a reassembled datagram when the innermost
+   * Ethernet header came out of one */
   frame: Buffer;
   /** -1 if no MAC pair; else destination MAC here, source MAC at macOffset + 6 */
   macOffset: number;
@@ -60,6 +61,12 @@ export interface DecodedTransportPacket extends TransportPacket {
   payloadBuffer: Buffer;
   payloadOffset: number;
   payloadEnd: number;
+  /**
+   * 32-bit numbers equal for equal addresses (IPv4: the address; IPv6: a mix of its words),
+   * so per-packet lookups can hash addresses without hashing their strings.
+   */
+  srcAddrKey: number;
+  dstAddrKey: number;
 }
 
 export interface DecoderOptions {
@@ -73,6 +80,8 @@ export interface DecoderOptions {
 /** IANA UDP ports of VXLAN (RFC 7348 §5) and Geneve (RFC 8926 §3.3). */
 const VXLAN_PORT = 4789;
 const GENEVE_PORT = 6081;
+const TUNNEL_VXLAN = 1;
+const TUNNEL_GENEVE = 2;
 /** Tunnel layers opened before giving up: real mirrors nest two at most (ERSPAN of GRE). */
 export const MAX_TUNNEL_DEPTH = 4;
 /**
@@ -129,6 +138,8 @@ class ReusedTransportPacket implements DecodedTransportPacket {
   payloadBuffer: Buffer = EMPTY;
   payloadOffset = 0;
   payloadEnd = 0;
+  srcAddrKey = 0;
+  dstAddrKey = 0;
   truncatedBytes = 0;
   tcpFlags = 0;
   seq = 0;
@@ -140,6 +151,12 @@ class ReusedTransportPacket implements DecodedTransportPacket {
   get payload(): Buffer {
     this.view ??= this.payloadBuffer.subarray(this.payloadOffset, this.payloadEnd);
     return this.view;
+  }
+
+  /** TransportPacket.payload is writable: a payload set this way is the whole buffer. */
+  set payload(payload: Buffer) {
+    this.setPayload(payload, 0, payload.length);
+    this.view = payload;
   }
 
   setPayload(buf: Buffer, off: number, end: number): void {
@@ -158,8 +175,11 @@ export class PacketDecoder {
   };
   readonly defrag: IpDefragmenter;
 
-  private readonly vxlanPorts: ReadonlySet<number>;
-  private readonly genevePorts: ReadonlySet<number>;
+  /**
+   * Per UDP port, the tunnels recognized on it (TUNNEL_* bits): two loads per datagram where
+   * four Set lookups were, since every datagram is checked.
+   */
+  private readonly tunnelPorts = new Uint8Array(65536);
   // Result objects are shared across tunnel layers: each layer reads what it needs before
   // decoding the next one.
   private readonly link: LinkResult = newLinkResult();
@@ -188,16 +208,29 @@ export class PacketDecoder {
 
   constructor(opts: DecoderOptions = {}) {
     this.defrag = new IpDefragmenter(opts.defrag, (code) => this.count(code));
-    this.vxlanPorts = new Set(opts.vxlanPorts ?? [VXLAN_PORT]);
-    this.genevePorts = new Set(opts.genevePorts ?? [GENEVE_PORT]);
+    for (const port of opts.vxlanPorts ?? [VXLAN_PORT]) this.markTunnelPort(port, TUNNEL_VXLAN);
+    for (const port of opts.genevePorts ?? [GENEVE_PORT]) this.markTunnelPort(port, TUNNEL_GENEVE);
+  }
+
+  /** Anything but a port number can never match a datagram's port, so it is ignored. */
+  private markTunnelPort(port: number, tunnel: number): void {
+    if (Number.isInteger(port) && port >= 0 && port <= 0xffff) this.tunnelPorts[port] |= tunnel;
   }
 
   decode(pkt: CapturedPacket, onTransport: (tp: DecodedTransportPacket) => void): void {
     const c = this.counters;
-    const frame = pkt.data;
+    // The file parser gives the frame as a range of its chunk: decoded in place, with `end`
+    // passed down as the limit every decoder would otherwise take from the buffer's length.
+    const framed = pkt as Partial<FramedCapturedPacket>;
+    let frame: Buffer, start: number, end: number;
+    if (framed.frameBuffer !== undefined) {
+      frame = framed.frameBuffer; start = framed.frameOffset!; end = framed.frameEnd!;
+    } else {
+      frame = pkt.data; start = 0; end = frame.length;
+    }
     c.packets++;
-    c.bytes += frame.length;
-    const link = decodeLink(pkt.linkType, frame, this.link);
+    c.bytes += end - start;
+    const link = decodeLink(pkt.linkType, frame, this.link, start, end);
     if (link === null) {
       this.count(isSupportedLinkType(pkt.linkType) ? 'link_truncated' : 'unsupported_link_type');
       return;
@@ -211,7 +244,7 @@ export class PacketDecoder {
     tp.fragmented = false;
     tp.tunnelDepth = 0;
     this.onTransport = onTransport;
-    this.network(frame, link.l3Offset, link.etherType, 0);
+    this.network(frame, link.l3Offset, end, link.etherType, 0);
   }
 
   /** End of input: fragments still waiting are counted as timed out. */
@@ -223,14 +256,15 @@ export class PacketDecoder {
     this.anomalies[code] = (this.anomalies[code] ?? 0) + 1;
   }
 
-  private network(buf: Buffer, off: number, etherType: number, depth: number): void {
-    if (etherType === EtherType.IPV4) this.ipv4(buf, off, depth);
-    else if (etherType === EtherType.IPV6) this.ipv6(buf, off, depth);
+  /** Each layer's packet is `buf[off, end)`: `end` is where the enclosing frame or packet ends. */
+  private network(buf: Buffer, off: number, end: number, etherType: number, depth: number): void {
+    if (etherType === EtherType.IPV4) this.ipv4(buf, off, end, depth);
+    else if (etherType === EtherType.IPV6) this.ipv6(buf, off, end, depth);
     else this.counters.nonIp++;
   }
 
-  private ipv4(buf: Buffer, off: number, depth: number): void {
-    const ip = decodeIPv4(buf, off, this.ip4);
+  private ipv4(buf: Buffer, off: number, end: number, depth: number): void {
+    const ip = decodeIPv4(buf, off, this.ip4, end);
     if (typeof ip === 'string') { this.count(ip); return; }
     this.counters.ipv4++;
     if (ip.truncated) this.count('ip_truncated');
@@ -239,7 +273,7 @@ export class PacketDecoder {
     this.ipBuf = buf;
     this.src4 = ip.src;
     this.dst4 = ip.dst;
-    this.ipMissing = ip.truncated ? off + ip.totalLength - buf.length : 0;
+    this.ipMissing = ip.truncated ? off + ip.totalLength - end : 0;
     if (isIPv4Fragment(ip)) {
       this.counters.fragments++;
       if (ip.truncated) { this.count('ip_fragment_truncated'); return; }
@@ -253,8 +287,8 @@ export class PacketDecoder {
     this.upper(buf, ip.payloadOffset, ip.payloadEnd, ip.protocol, depth);
   }
 
-  private ipv6(buf: Buffer, off: number, depth: number): void {
-    const ip = decodeIPv6(buf, off, this.ip6);
+  private ipv6(buf: Buffer, off: number, end: number, depth: number): void {
+    const ip = decodeIPv6(buf, off, this.ip6, end);
     if (typeof ip === 'string') { this.count(ip); return; }
     this.counters.ipv6++;
     if (ip.truncated) this.count('ip_truncated');
@@ -262,7 +296,7 @@ export class PacketDecoder {
     this.ipBuf = buf;
     this.src6 = ip.srcOffset;
     this.dst6 = ip.dstOffset;
-    this.ipMissing = ip.truncated ? off + 40 + ip.payloadLength - buf.length : 0;
+    this.ipMissing = ip.truncated ? off + 40 + ip.payloadLength - end : 0;
     if (ip.isFragment) {
       if (!ip.moreFragments && ip.fragmentOffset === 0) {
         // An atomic fragment (RFC 6946): a Fragment header on a whole packet.
@@ -292,9 +326,8 @@ export class PacketDecoder {
         if (!this.enterTunnel(depth)) return;
         this.tp.macOffset = -1;
         this.tp.srcMacOffset = -1;
-        const inner = end < buf.length ? buf.subarray(0, end) : buf;
-        if (protocol === IpProto.IPIP) this.ipv4(inner, off, depth + 1);
-        else this.ipv6(inner, off, depth + 1);
+        if (protocol === IpProto.IPIP) this.ipv4(buf, off, end, depth + 1);
+        else this.ipv6(buf, off, end, depth + 1);
         return;
       }
       case IpProto.GRE: this.gre(buf, off, end, depth); return;
@@ -325,8 +358,11 @@ export class PacketDecoder {
     if (typeof u === 'string') { this.count(u); return; }
     if (u.truncated && this.ipMissing === 0) this.count('udp_length_exceeds_ip_payload');
     // Tunnels are recognized on either port, as Wireshark does, and only with a valid header.
-    if ((this.vxlanPorts.has(u.dstPort) || this.vxlanPorts.has(u.srcPort)) && this.vxlan(buf, u.payloadOffset, u.payloadEnd, depth)) return;
-    if ((this.genevePorts.has(u.dstPort) || this.genevePorts.has(u.srcPort)) && this.geneve(buf, u.payloadOffset, u.payloadEnd, depth)) return;
+    const tunnels = this.tunnelPorts[u.dstPort] | this.tunnelPorts[u.srcPort];
+    if (tunnels !== 0) {
+      if ((tunnels & TUNNEL_VXLAN) !== 0 && this.vxlan(buf, u.payloadOffset, u.payloadEnd, depth)) return;
+      if ((tunnels & TUNNEL_GENEVE) !== 0 && this.geneve(buf, u.payloadOffset, u.payloadEnd, depth)) return;
+    }
     const tp = this.tp;
     tp.transport = 'udp';
     tp.srcPort = u.srcPort;
@@ -361,9 +397,13 @@ export class PacketDecoder {
     if (this.ipVersion === 4) {
       tp.srcIp = this.ipv4Name(this.src4);
       tp.dstIp = this.ipv4Name(this.dst4);
+      tp.srcAddrKey = this.src4;
+      tp.dstAddrKey = this.dst4;
     } else {
       tp.srcIp = this.ipv6Name(this.ipBuf, this.src6);
       tp.dstIp = this.ipv6Name(this.ipBuf, this.dst6);
+      tp.srcAddrKey = ipv6Key(this.ipBuf, this.src6);
+      tp.dstAddrKey = ipv6Key(this.ipBuf, this.dst6);
     }
     tp.setPayload(buf, off, end);
     tp.truncatedBytes = tp.fragmented ? 0 : this.ipMissing;
@@ -395,7 +435,7 @@ export class PacketDecoder {
 
   private ipv6Name(buf: Buffer, off: number): string {
     const w0 = buf.readUInt32BE(off), w1 = buf.readUInt32BE(off + 4), w2 = buf.readUInt32BE(off + 8), w3 = buf.readUInt32BE(off + 12);
-    const i = Math.imul(w0 ^ Math.imul(w1, 31) ^ Math.imul(w2, 961) ^ Math.imul(w3, 29791), 0x9e3779b1) >>> (32 - IPV6_CACHE_BITS);
+    const i = Math.imul(ipv6Key(buf, off), 0x9e3779b1) >>> (32 - IPV6_CACHE_BITS);
     const k = i * 4;
     const keys = this.v6Keys;
     const name = this.v6Names[i];
@@ -439,18 +479,17 @@ export class PacketDecoder {
     }
     if (p > end) { this.count('gre_truncated'); return; }
     if (!this.enterTunnel(depth)) return;
-    const inner = end < buf.length ? buf.subarray(0, end) : buf;
     switch (proto) {
       case EtherType.IPV4:
       case EtherType.IPV6:
         this.tp.macOffset = -1;
         this.tp.srcMacOffset = -1;
-        this.network(inner, p, proto, depth + 1);
+        this.network(buf, p, end, proto, depth + 1);
         return;
-      case EtherType.TEB: this.ethernet(inner, p, depth + 1); return;
-      case EtherType.ERSPAN_2: this.erspan2(inner, p, (flags & 0x10) !== 0, depth + 1); return;
-      case EtherType.ERSPAN_3: this.erspan3(inner, p, depth + 1); return;
-      case EtherType.PPP: this.ppp(inner, p, depth + 1); return;
+      case EtherType.TEB: this.ethernet(buf, p, end, depth + 1); return;
+      case EtherType.ERSPAN_2: this.erspan2(buf, p, end, (flags & 0x10) !== 0, depth + 1); return;
+      case EtherType.ERSPAN_3: this.erspan3(buf, p, end, depth + 1); return;
+      case EtherType.PPP: this.ppp(buf, p, end, depth + 1); return;
       default: this.counters.other++;
     }
   }
@@ -462,13 +501,13 @@ export class PacketDecoder {
    *   | Ver=1 (4) | VLAN (12) | COS (3) | En (2) | T (1) | Session ID (10) |
    *   | Reserved (12) | Index (20) |
    */
-  private erspan2(buf: Buffer, p: number, typeII: boolean, depth: number): void {
+  private erspan2(buf: Buffer, p: number, end: number, typeII: boolean, depth: number): void {
     if (typeII) {
-      if (buf.length - p < 8) { this.count('erspan_truncated'); return; }
+      if (end - p < 8) { this.count('erspan_truncated'); return; }
       if (buf[p] >> 4 !== 1) { this.count('erspan_bad_version'); return; }
       p += 8;
     }
-    this.ethernet(buf, p, depth);
+    this.ethernet(buf, p, end, depth);
   }
 
   /**
@@ -481,19 +520,19 @@ export class PacketDecoder {
    *
    * Frame type FT 0 is Ethernet, 2 is an IP packet.
    */
-  private erspan3(buf: Buffer, p: number, depth: number): void {
-    if (buf.length - p < 12) { this.count('erspan_truncated'); return; }
+  private erspan3(buf: Buffer, p: number, end: number, depth: number): void {
+    if (end - p < 12) { this.count('erspan_truncated'); return; }
     if (buf[p] >> 4 !== 2) { this.count('erspan_bad_version'); return; }
     const frameType = (buf[p + 10] >> 2) & 0x1f;
     const hasSubheader = (buf[p + 11] & 0x01) !== 0;
     p += hasSubheader ? 20 : 12;
-    if (p > buf.length) { this.count('erspan_truncated'); return; }
-    if (frameType === 0) { this.ethernet(buf, p, depth); return; }
-    if (frameType === 2 && p < buf.length) {
+    if (p > end) { this.count('erspan_truncated'); return; }
+    if (frameType === 0) { this.ethernet(buf, p, end, depth); return; }
+    if (frameType === 2 && p < end) {
       this.tp.macOffset = -1;
       this.tp.srcMacOffset = -1;
       const v = buf[p] >> 4;
-      this.network(buf, p, v === 4 ? EtherType.IPV4 : v === 6 ? EtherType.IPV6 : ETHERTYPE_NONE, depth);
+      this.network(buf, p, end, v === 4 ? EtherType.IPV4 : v === 6 ? EtherType.IPV6 : ETHERTYPE_NONE, depth);
       return;
     }
     this.counters.other++;
@@ -504,21 +543,21 @@ export class PacketDecoder {
    * address and control may be omitted (ACFC), a protocol with an odd first byte is one byte
    * long (PFC, RFC 1661 §6.5).
    */
-  private ppp(buf: Buffer, p: number, depth: number): void {
-    if (buf.length - p >= 2 && buf[p] === 0xff && buf[p + 1] === 0x03) p += 2;
-    if (buf.length - p < 1) { this.count('ppp_truncated'); return; }
+  private ppp(buf: Buffer, p: number, end: number, depth: number): void {
+    if (end - p >= 2 && buf[p] === 0xff && buf[p + 1] === 0x03) p += 2;
+    if (end - p < 1) { this.count('ppp_truncated'); return; }
     let proto: number;
     if (buf[p] & 1) {
       proto = buf[p];
       p += 1;
     } else {
-      if (buf.length - p < 2) { this.count('ppp_truncated'); return; }
+      if (end - p < 2) { this.count('ppp_truncated'); return; }
       proto = (buf[p] << 8) | buf[p + 1];
       p += 2;
     }
     this.tp.macOffset = -1;
     this.tp.srcMacOffset = -1;
-    this.network(buf, p, pppToEtherType(proto), depth);
+    this.network(buf, p, end, pppToEtherType(proto), depth);
   }
 
   /**
@@ -533,7 +572,7 @@ export class PacketDecoder {
   private vxlan(buf: Buffer, off: number, end: number, depth: number): boolean {
     if (end - off < 8 + 14 || buf[off] !== 0x08 || buf[off + 7] !== 0) return false;
     if (!this.enterTunnel(depth)) return true;
-    this.ethernet(end < buf.length ? buf.subarray(0, end) : buf, off + 8, depth + 1);
+    this.ethernet(buf, off + 8, end, depth + 1);
     return true;
   }
 
@@ -553,26 +592,30 @@ export class PacketDecoder {
     const proto = (buf[off + 2] << 8) | buf[off + 3];
     if (proto !== EtherType.TEB && proto !== EtherType.IPV4 && proto !== EtherType.IPV6) return false;
     if (!this.enterTunnel(depth)) return true;
-    const inner = end < buf.length ? buf.subarray(0, end) : buf;
     if (proto === EtherType.TEB) {
-      this.ethernet(inner, p, depth + 1);
+      this.ethernet(buf, p, end, depth + 1);
     } else {
       this.tp.macOffset = -1;
       this.tp.srcMacOffset = -1;
-      this.network(inner, p, proto, depth + 1);
+      this.network(buf, p, end, proto, depth + 1);
     }
     return true;
   }
 
   /** An Ethernet frame carried by a tunnel: its MACs and VLAN replace the outer ones. */
-  private ethernet(buf: Buffer, off: number, depth: number): void {
-    const link = decodeEthernet(buf, off, this.link);
+  private ethernet(buf: Buffer, off: number, end: number, depth: number): void {
+    const link = decodeEthernet(buf, off, this.link, end);
     if (link === null) { this.count('tunnel_ethernet_truncated'); return; }
     const tp = this.tp;
     tp.frame = buf;
     tp.macOffset = link.macOffset;
     tp.srcMacOffset = link.srcMacOffset;
     if (link.vlan >= 0) tp.vlan = link.vlan;
-    this.network(buf, link.l3Offset, link.etherType, depth);
+    this.network(buf, link.l3Offset, end, link.etherType, depth);
   }
+}
+
+/** The 16 address bytes at `off` mixed into 32 bits (the caller has bounds-checked them). */
+function ipv6Key(buf: Buffer, off: number): number {
+  return buf.readInt32BE(off) ^ Math.imul(buf.readInt32BE(off + 4), 31) ^ Math.imul(buf.readInt32BE(off + 8), 961) ^ Math.imul(buf.readInt32BE(off + 12), 29791);
 }

@@ -102,6 +102,7 @@ export class Sensor {
     const stats = await this.store?.close();
     if (stats) this.log.info({ rowsWritten: stats.rowsWritten, spoolBatches: stats.spoolBatches, rowsDropped: stats.rowsDropped }, 'store closed');
     await this.http?.close();
+    this.log.debug({}, 'http closed');
     return result.report;
   }
 

@@ -4,6 +4,7 @@
  * encrypted — the SDP that set it up, a DTLS handshake or ZRTP on the same transport
  * addresses, or else the payload itself.
  */
+import { randomBytes } from 'node:crypto';
 import { demuxMediaPacket, decodeRtpInto, createRtpHeader } from '../../parsers/rtp.ts';
 import { staticPayloadTypes } from '../../parsers/sdp.ts';
 import type { DecodedTransportPacket } from '../net/packet-decoder.ts';
@@ -28,7 +29,9 @@ const NOT_MEDIA_PORTS = new Set([53, 67, 68, 69, 123, 137, 138, 161, 162, 500, 5
 
 interface MediaFlow {
   srcIp: string; srcPort: number; dstIp: string; dstPort: number;
-  /** the next flow whose ports give the same index key (see flowIndexKey) */
+  /** flowIndexKey of the packet that created it */
+  key: number;
+  /** the next flow with the same index key */
   sameKey: MediaFlow | null;
   stream: RtpStreamState | null;
   /** further SSRCs on the same flow (rare: SSRC change mid-call) */
@@ -45,11 +48,21 @@ export interface MediaCounters {
 }
 
 /**
- * Index key of a flow: the low 14 bits of the source port and the whole destination port.
- * A small integer, so the per-packet lookup hashes no string and allocates nothing; flows
- * that share a key (other addresses, or source ports equal in those bits) are chained.
+ * Seeds the flow index key per process, as V8 seeds its string hashes: traffic cannot be
+ * crafted to put many flows on one key and make each lookup walk a long chain.
  */
-const flowIndexKey = (srcPort: number, dstPort: number): number => ((srcPort & 0x3fff) << 16) | dstPort;
+const FLOW_KEY_SEED = randomBytes(4).readInt32LE(0);
+
+/**
+ * Index key of a flow: its addresses and ports mixed into a small integer, so the per-packet
+ * lookup hashes no string and allocates nothing. Flows that share a key are chained.
+ */
+function flowIndexKey(tp: DecodedTransportPacket): number {
+  let h = Math.imul(tp.srcAddrKey ^ FLOW_KEY_SEED, 0x9e3779b1);
+  h = Math.imul(h ^ tp.dstAddrKey, 0x85ebca6b);
+  h = Math.imul(h ^ ((tp.srcPort << 16) | tp.dstPort), 0xc2b2ae35);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
 
 export class MediaTracker {
   /** Flows by flowIndexKey, each entry the head of a chain through MediaFlow.sameKey. */
@@ -121,7 +134,7 @@ export class MediaTracker {
       const expectation = this.expectations.lookup(tp.dstIp, tp.dstPort) ?? this.expectations.lookup(tp.srcIp, tp.srcPort);
       if (!expectation && !this.confirmHeuristic(tp, rtp.ssrc, rtp.sequence)) return this.isMediaPort(tp) && tp.srcPort >= 1024 && tp.dstPort >= 1024;
       flow = {
-        srcIp: tp.srcIp, srcPort: tp.srcPort, dstIp: tp.dstIp, dstPort: tp.dstPort, sameKey: null,
+        srcIp: tp.srcIp, srcPort: tp.srcPort, dstIp: tp.dstIp, dstPort: tp.dstPort, key: flowIndexKey(tp), sameKey: null,
         stream: null, more: null, expectation, lastTs: tp.ts,
       };
       this.addFlow(flow);
@@ -138,23 +151,23 @@ export class MediaTracker {
   }
 
   private findFlow(tp: DecodedTransportPacket): MediaFlow | null {
-    let flow = this.flowIndex.get(flowIndexKey(tp.srcPort, tp.dstPort)) ?? null;
-    // The key holds the whole destination port; the rest is compared here. Addresses come
-    // from the decoder's string cache, so these compares are mostly pointer checks.
-    while (flow !== null && !(flow.srcPort === tp.srcPort && flow.srcIp === tp.srcIp && flow.dstIp === tp.dstIp)) flow = flow.sameKey;
+    let flow = this.flowIndex.get(flowIndexKey(tp)) ?? null;
+    // Addresses come from the decoder's string cache, so these compares are mostly pointer checks.
+    while (flow !== null && !(flow.srcPort === tp.srcPort && flow.dstPort === tp.dstPort && flow.srcIp === tp.srcIp && flow.dstIp === tp.dstIp)) {
+      flow = flow.sameKey;
+    }
     return flow;
   }
 
   private addFlow(flow: MediaFlow): void {
-    const key = flowIndexKey(flow.srcPort, flow.dstPort);
-    flow.sameKey = this.flowIndex.get(key) ?? null;
-    this.flowIndex.set(key, flow);
+    flow.sameKey = this.flowIndex.get(flow.key) ?? null;
+    this.flowIndex.set(flow.key, flow);
     this.flows.add(flow);
   }
 
   private removeFlow(flow: MediaFlow): void {
     this.flows.delete(flow);
-    const key = flowIndexKey(flow.srcPort, flow.dstPort);
+    const key = flow.key;
     const head = this.flowIndex.get(key);
     if (head === flow) {
       if (flow.sameKey) this.flowIndex.set(key, flow.sameKey);
