@@ -97,9 +97,10 @@ export function loadSensorConfig(flags: SensorFlags, env: NodeJS.ProcessEnv = pr
   const maxPackets = int(where('queue', 'maxPackets', 'VOIPWATCH_QUEUE_PACKETS'), env.VOIPWATCH_QUEUE_PACKETS ?? f('queue', 'maxPackets'), 1024, 16_777_216, 262_144);
   const maxMiB = int(where('queue', 'maxMiB', 'VOIPWATCH_QUEUE_MIB'), env.VOIPWATCH_QUEUE_MIB ?? f('queue', 'maxMiB'), 1, 16_384, 256);
 
-  const listen = str(flags.httpListen !== undefined ? '--http-listen' : where('http', 'listen', 'VOIPWATCH_HTTP_LISTEN'), flags.httpListen ?? env.VOIPWATCH_HTTP_LISTEN ?? f('http', 'listen'), '127.0.0.1:9310');
+  const listenFrom = flags.httpListen !== undefined ? '--http-listen' : where('http', 'listen', 'VOIPWATCH_HTTP_LISTEN');
+  const listen = str(listenFrom, flags.httpListen ?? env.VOIPWATCH_HTTP_LISTEN ?? f('http', 'listen'), '127.0.0.1:9310');
   const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(listen);
-  if (!m || Number(m[2]) > 65_535) bad(where('http', 'listen', 'VOIPWATCH_HTTP_LISTEN'), `expected host:port, not ${JSON.stringify(listen)}`);
+  if (!m || Number(m[2]) > 65_535) bad(listenFrom, `expected host:port, not ${JSON.stringify(listen)}`);
   const http = { host: m![1].replace(/^\[|\]$/g, ''), port: Number(m![2]) };
 
   const internal = env.VOIPWATCH_INTERNAL_NETWORKS ? env.VOIPWATCH_INTERNAL_NETWORKS.split(',').map((s) => s.trim())

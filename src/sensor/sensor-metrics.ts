@@ -20,7 +20,7 @@ export interface SensorReadings {
 
 /** Counters that only grow, set from absolute readings (prom-client counters only add). */
 function absoluteCounter(c: Counter<string>, labels: Record<string, string>, value: number, last: Map<string, number>): void {
-  const key = JSON.stringify(labels);
+  const key = `${(c as unknown as { name: string }).name}${JSON.stringify(labels)}`;
   const before = last.get(key);
   // inc(0) creates the series, so a drop counter reads 0 rather than being absent.
   if (before === undefined || value > before) c.inc(labels, Math.max(0, value - (before ?? 0)));
