@@ -35,7 +35,7 @@ export interface LiveOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_LIVE: Readonly<LiveOptions> = Object.freeze({ packets: 300_000, rates: [50_000, 100_000, 200_000, 300_000, 0], soakSec: 60, soakRate: 100_000 });
+export const DEFAULT_LIVE: Readonly<LiveOptions> = Object.freeze({ packets: 300_000, rates: [50_000, 75_000, 100_000, 200_000, 300_000, 0], soakSec: 60, soakRate: 100_000 });
 
 export interface RateRow {
   requestedPps: number | 'topspeed';
@@ -62,7 +62,8 @@ export interface SoakResult {
   sent: number;
   captured: number;
   drops: number;
-  samples: { t: number; rssMB: number }[];
+  cpuUsPerPacket: number;
+  samples: { t: number; rssMB: number; queuePackets: number; captured: number }[];
   firstMB: number;
   lastMB: number;
   maxMB: number;
@@ -182,6 +183,15 @@ export async function runLive(opts: Partial<LiveOptions> = {}): Promise<LiveResu
   else if (have('editcap')) { execFileSync('editcap', ['-r', capture.path, slicePath, `1-${o.packets}`]); replayFile = slicePath; }
   else limitArgs = [`--limit=${o.packets}`];
   const slicePackets = Math.min(o.packets, capture.packets);
+  // Warm-up traffic (the next packets of the capture), replayed just before each measured run:
+  // a fresh sensor's first 300,000 packets cost about twice the steady state (JIT, new calls).
+  const warmPath = join(OUT_DIR, `live-warm-${o.packets}.pcap`);
+  const warmPackets = Math.min(100_000, Math.max(0, capture.packets - o.packets));
+  let warmFile: string | null = null;
+  if (have('editcap') && warmPackets > 0) {
+    if (!existsSync(warmPath) || statSync(warmPath).mtimeMs < statSync(capture.path).mtimeMs) execFileSync('editcap', ['-r', capture.path, warmPath, `${o.packets + 1}-${o.packets + warmPackets}`]);
+    warmFile = warmPath;
+  }
   log(`  input: ${relative(REPO, replayFile)}${limitArgs.length ? ` (${limitArgs[0]})` : ''}, ${slicePackets.toLocaleString('en-US')} packets of a VoIP mix (SIP, RTP/SRTP, RTCP, HTTP, TLS)`);
 
   let sensor: ChildProcess | null = null;
@@ -202,9 +212,8 @@ export async function runLive(opts: Partial<LiveOptions> = {}): Promise<LiveResu
     ip('link', 'add', ifReplay, 'netns', nsReplay, 'type', 'veth', 'peer', 'name', ifSensor, 'netns', nsSensor);
     for (const [ns, dev] of [[nsReplay, ifReplay], [nsSensor, ifSensor], [nsSensor, 'lo']]) ip('-n', ns, 'link', 'set', dev, 'up');
 
-    // A fresh sensor for every rate and for the soak: node_pcap 3.1 on libpcap 1.10 (TPACKET_V3)
-    // stops delivering after the first burst once the link goes quiet (the packets wait in the
-    // ring until the sensor stops), so one sensor across runs would measure that, not the rate.
+    // A fresh sensor for every rate and for the soak, so each run starts with an empty queue and
+    // no state from the previous one (the queue absorbs up to 262,144 packets of a burst).
     let sensorLog = '';
     let pid = 0;
     const fetchNs = (path: string): string | null => {
@@ -250,6 +259,7 @@ export async function runLive(opts: Partial<LiveOptions> = {}): Promise<LiveResu
       sensor = null;
     };
     await startSensor();
+    if (warmFile) log(`  before each run: ${warmPackets.toLocaleString('en-US')} warm-up packets (the next ones of the capture) at 100,000/s`);
     log(`  sensor (a fresh one per run) in netns ${nsSensor} on ${ifSensor}${twoCpus ? ', pinned to CPU 0' : ''}; tcpreplay in ${nsReplay}${twoCpus ? ', pinned to CPU 1' : ''}; RSS ${rssMB(pid).toFixed(0)} MB at start`);
 
     /** Waits until the sensor has taken everything (packets_total steady and its queue empty). */
@@ -269,7 +279,12 @@ export async function runLive(opts: Partial<LiveOptions> = {}): Promise<LiveResu
     let baseline = NaN; // packets of the slice the capture filter takes (from the first run without drops)
     for (const rate of o.rates) {
       if (!sensor) await startSensor();
-      const before = await settle();
+      if (warmFile) {
+        // Straight into the measured run; its backlog is counted below.
+        const w = spawnSync('ip', inNs(nsReplay, [...pinReplay, 'tcpreplay', '-q', `--intf1=${ifReplay}`, '--pps=100000', warmFile]), { encoding: 'utf8' });
+        if (w.status !== 0) throw new Error(`tcpreplay (warm-up) failed (${w.status}): ${w.stderr}${w.stdout}`);
+      }
+      const before = metrics();
       const ticks0 = cpuTicks(pid), veth0 = vethRxDrops();
       const speed = rate > 0 ? [`--pps=${rate}`] : ['--topspeed'];
       const r = spawnSync('ip', inNs(nsReplay, [...pinReplay, 'tcpreplay', `--intf1=${ifReplay}`, ...speed, ...limitArgs, replayFile]), { encoding: 'utf8' });
@@ -284,7 +299,8 @@ export async function runLive(opts: Partial<LiveOptions> = {}): Promise<LiveResu
       const unaccounted = rep.sent - captured - counted;
       if (!Number.isFinite(baseline) && counted === 0) baseline = captured;
       const zeroDrops = counted === 0 && rep.failed === 0 && (Number.isFinite(baseline) ? captured >= baseline : unaccounted === 0);
-      const us = (cpuSec / Math.max(1, captured)) * 1e6;
+      // The queue's backlog from the warm-up is analyzed in this window too.
+      const us = (cpuSec / Math.max(1, captured + before.queueNow)) * 1e6;
       const row: RateRow = {
         requestedPps: rate > 0 ? rate : 'topspeed', sent: rep.sent, achievedPps: rep.pps, replaySec: rep.sec, captured,
         kernelDrops, interfaceDrops, queueDrops, vethRxDrops: vethDrops, unaccounted, queueHighWater: after.highWater,
@@ -308,27 +324,31 @@ export async function runLive(opts: Partial<LiveOptions> = {}): Promise<LiveResu
       rp.stdout!.on('data', (c) => { replayOut += c; });
       rp.stderr!.on('data', (c) => { replayOut += c; });
       const t0 = Date.now();
-      const samples: { t: number; rssMB: number }[] = [{ t: 0, rssMB: rssMB(pid) }];
+      const ticks0 = cpuTicks(pid);
+      const sample = (t: number) => { const m = metrics(); return { t, rssMB: rssMB(pid), queuePackets: m.queueNow, captured: m.packets - before.packets }; };
+      const samples = [sample(0)];
       while (Date.now() - t0 < o.soakSec * 1000) {
         await sleep(Math.min(5_000, o.soakSec * 1000 - (Date.now() - t0)));
         if (rp.exitCode !== null) throw new Error(`soak tcpreplay exited (${rp.exitCode}): ${replayOut.slice(-1000)}`);
-        samples.push({ t: (Date.now() - t0) / 1000, rssMB: rssMB(pid) });
-        if (samples.length % 6 === 1) log(`    ${samples[samples.length - 1].t.toFixed(0).padStart(4)} s  RSS ${samples[samples.length - 1].rssMB.toFixed(1)} MB`);
+        const x = sample((Date.now() - t0) / 1000);
+        samples.push(x);
+        log(`    ${x.t.toFixed(0).padStart(4)} s  RSS ${x.rssMB.toFixed(1)} MB, captured ${x.captured.toLocaleString('en-US')}, queue ${x.queuePackets.toLocaleString('en-US')}`);
       }
       const exited = new Promise((r) => rp.on('close', r));
       rp.kill('SIGINT'); // tcpreplay prints its summary on SIGINT
       await Promise.race([exited, sleep(3_000)]);
       soakReplay = null;
       const after = await settle();
+      const soakCpuSec = (cpuTicks(pid) - ticks0) / CLK_TCK;
       const rep = parseReplay(replayOut);
       const tail = samples.slice(Math.floor(samples.length * 0.2));
       soak = {
         seconds: o.soakSec, ratePps: o.soakRate, sent: rep.sent, captured: after.packets - before.packets,
-        drops: after.kernel + after.iface + after.queue - drops0, samples,
+        drops: after.kernel + after.iface + after.queue - drops0, cpuUsPerPacket: (soakCpuSec / Math.max(1, after.packets - before.packets)) * 1e6, samples,
         firstMB: samples[0].rssMB, lastMB: samples[samples.length - 1].rssMB, maxMB: Math.max(...samples.map((s) => s.rssMB)),
         slopeMBPerMin: slopePerMin(tail),
       };
-      log(`  soak: sent ${rep.sent.toLocaleString('en-US')}, captured ${soak.captured.toLocaleString('en-US')}, drops ${soak.drops}; RSS first ${soak.firstMB.toFixed(1)} MB, last ${soak.lastMB.toFixed(1)} MB, max ${soak.maxMB.toFixed(1)} MB, slope after the first 20% ${soak.slopeMBPerMin.toFixed(2)} MB/min`);
+      log(`  soak: sent ${rep.sent.toLocaleString('en-US')}, captured ${soak.captured.toLocaleString('en-US')}, drops ${soak.drops}, ${soak.cpuUsPerPacket.toFixed(2)} µs CPU/packet; RSS first ${soak.firstMB.toFixed(1)} MB, last ${soak.lastMB.toFixed(1)} MB, max ${soak.maxMB.toFixed(1)} MB, slope after the first 20% ${soak.slopeMBPerMin.toFixed(2)} MB/min`);
     }
 
     await stopSensor();
@@ -338,7 +358,7 @@ export async function runLive(opts: Partial<LiveOptions> = {}): Promise<LiveResu
     const topSpeed = rows.find((r) => r.requestedPps === 'topspeed') ?? null;
     // CPU per packet from the busiest runs (idle polling between packets weighs least there).
     const busiest = [...rows].sort((a, b) => b.achievedPps - a.achievedPps).slice(0, 2);
-    const cpuUsPerPacket = busiest.reduce((n, r) => n + r.cpuSec, 0) / Math.max(1, busiest.reduce((n, r) => n + r.captured, 0)) * 1e6;
+    const cpuUsPerPacket = busiest.reduce((n, r) => n + r.cpuUsPerPacket, 0) / Math.max(1, busiest.length);
     return {
       slice: { file: relative(REPO, replayFile), packets: slicePackets },
       sensorPinnedTo: twoCpus ? 'CPU 0' : 'none', replayPinnedTo: twoCpus ? 'CPU 1' : 'none',

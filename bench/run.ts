@@ -12,16 +12,23 @@
  *   fuzz inputs without a failure             >= 1,000,000, 0 failures
  *   rows/s into the embedded store            >= 200,000 (findings, streams, calls)
  *   analyze throughput cost of the store      < 15% (store on versus --no-store)
+ *   live capture: highest rate with zero      >= 500,000 on one core
+ *     kernel and queue drops
+ *   live sensor RSS over a soak               flat (~0 MB/min)
  *
  * Stages: the capture (bench/make-capture.ts, built once into bench/out/ and reused), a tiny
  * analysis for the fixed start-up cost, RUNS timed analyses of the capture, tshark on the same
  * file, the per-stream memory stage (bench/stream-memory.ts), the fuzz stage (bench/fuzz.ts)
- * and a CPU profile of one more analysis (bench/profile.ts). Both analyzers run pinned to one
+ * a CPU profile of one more analysis (bench/profile.ts) and the live capture stage
+ * (bench/live-rate.ts: tcpreplay at rising rates into a veth, then a soak). Both analyzers run pinned to one
  * CPU with taskset when it exists, and are measured with GNU time (-v) when it exists, else by
  * polling VmHWM in /proc. Results go to stdout and bench/out/results.json.
  *
  *   npm run bench -- [--runs N] [--fuzz-inputs N] [--fuzz-seed S] [--streams N]
  *                    [--skip-tshark] [--skip-fuzz] [--skip-profile] [--skip-store]
+ *                    [--live | --skip-live] [--soak-sec S]
+ *
+ * The live stage runs by default when it can (root, ip, tcpreplay); --live makes it required.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +40,7 @@ import { runFuzzIsolated, formatFailure, TARGETS, type FuzzResult } from './fuzz
 import { profileRun, type ProfileResult } from './profile.ts';
 import type { StreamMemoryResult } from './stream-memory.ts';
 import type { StoreWriteResult } from './store-write.ts';
+import { DEFAULT_LIVE, liveMissing, runLive, type LiveResult } from './live-rate.ts';
 
 import type { AnalysisReport } from '../src/report/json-report.ts';
 
@@ -49,9 +57,10 @@ const TARGET = Object.freeze({
   streams: 100_000,
   storeRowsPerSec: 200_000,
   storeOverheadPct: 15,
+  livePacketsPerSec: 500_000,
 });
 
-interface Args { runs: number; fuzzInputs: number; fuzzSeed: number; streams: number; skipTshark: boolean; skipFuzz: boolean; skipProfile: boolean; skipStore: boolean }
+interface Args { runs: number; fuzzInputs: number; fuzzSeed: number; streams: number; skipTshark: boolean; skipFuzz: boolean; skipProfile: boolean; skipStore: boolean; live: 'auto' | 'on' | 'off'; soakSec: number }
 
 function parseArgs(argv: string[]): Args {
   const val = (name: string, dflt: number): number => {
@@ -70,6 +79,8 @@ function parseArgs(argv: string[]): Args {
     skipFuzz: argv.includes('--skip-fuzz'),
     skipProfile: argv.includes('--skip-profile'),
     skipStore: argv.includes('--skip-store'),
+    live: argv.includes('--skip-live') ? 'off' : argv.includes('--live') ? 'on' : 'auto',
+    soakSec: val('--soak-sec', DEFAULT_LIVE.soakSec),
   };
 }
 
@@ -159,6 +170,8 @@ async function streamMemory(streams: number): Promise<StreamMemoryResult> {
 // ---------------------------------------------------------------------------------------
 // Output
 
+const liveDrops = (r: LiveResult['rows'][number]): string => `${fmt(r.kernelDrops + r.interfaceDrops + r.queueDrops + r.vethRxDrops)} (kernel ${fmt(r.kernelDrops)}, interface ${fmt(r.interfaceDrops)}, queue ${fmt(r.queueDrops)}, veth ${fmt(r.vethRxDrops)}) of ${fmt(r.sent)}`;
+
 const fmt = (n: number, digits = 0): string => Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 const log = (s = ''): void => { process.stdout.write(`${s}\n`); };
 
@@ -182,7 +195,7 @@ async function main(): Promise<number> {
   for (const [k, v] of Object.entries(m)) log(`  ${k.padEnd(13)} ${v}`);
   log();
 
-  log('[1/9] capture');
+  log('[1/10] capture');
   const capture = ensureCapture();
   log(`  ${relative(REPO, capture.path)}: ${fmt(capture.packets)} packets, ${fmt(capture.bytes / 2 ** 20, 1)} MiB, ${capture.durationSec} s of traffic` +
     (capture.reused ? ' (reused)' : ` (built in ${fmt(capture.generatedInSec ?? 0, 1)} s)`));
@@ -190,11 +203,11 @@ async function main(): Promise<number> {
     `${fmt(capture.rtpPackets)} RTP + ${fmt(capture.rtcpPackets)} RTCP, ${fmt(capture.sipMessages)} SIP, ${capture.httpExchanges} HTTP exchanges, ${capture.tlsSessions} TLS sessions (${fmt(capture.tcpPackets)} TCP packets)`);
 
   const analyzeCmd = (file: string) => [process.execPath, 'bin/voipwatch.js', 'analyze', '--no-store', '--format', 'json', file];
-  log('[2/9] start-up cost (analysis of a 7-packet capture)');
+  log('[2/10] start-up cost (analysis of a 7-packet capture)');
   const tiny = await timed(analyzeCmd('captures/provisioning-plaintext.pcap'));
   log(`  ${fmt(tiny.wallSec, 2)} s wall, ${fmt(tiny.maxRssMB, 0)} MB RSS`);
 
-  log(`[3/9] voipwatch analyze, ${args.runs} run(s)`);
+  log(`[3/10] voipwatch analyze, ${args.runs} run(s)`);
   const runs: Timed[] = [];
   let checks: Check[] = [];
   for (let i = 0; i < args.runs; i++) {
@@ -212,20 +225,20 @@ async function main(): Promise<number> {
 
   let tshark: (Timed & { streams: number }) | null = null;
   if (!args.skipTshark && String(m.tshark) !== 'not installed') {
-    log('[4/9] tshark -r FILE -q -z sip,stat -z rtp,streams');
+    log('[4/10] tshark -r FILE -q -z sip,stat -z rtp,streams');
     const r = await timed(['tshark', '-r', capture.path, '-q', '-z', 'sip,stat', '-z', 'rtp,streams']);
     tshark = { ...r, streams: tsharkStreams(r.stdout) };
     log(`  ${fmt(r.wallSec, 2)} s wall, ${fmt(r.userSec + r.sysSec, 2)} s CPU, peak RSS ${fmt(r.maxRssMB, 0)} MB, ${tshark.streams} RTP streams listed, exit ${r.status}`);
-  } else log('[4/9] tshark skipped');
+  } else log('[4/10] tshark skipped');
 
-  log(`[5/9] memory per active RTP stream (${fmt(args.streams)} concurrent, in process)`);
+  log(`[5/10] memory per active RTP stream (${fmt(args.streams)} concurrent, in process)`);
   const mem = await streamMemory(args.streams);
   log(`  ${fmt(mem.activeStreams)} active streams: heap +${mem.heapDeltaMB} MB = ${mem.heapBytesPerStream} B/stream, RSS +${mem.rssDeltaMB} MB = ${mem.rssBytesPerStream} B/stream`);
   log(`  caps: MEDIA_LIMITS.maxStreams ${fmt(mem.caps.maxStreams)}, maxCandidates ${fmt(mem.caps.maxCandidates)}, idle timeout ${mem.caps.idleTimeoutSec} s (${mem.note})`);
 
   let fuzz: FuzzResult | null = null;
   if (!args.skipFuzz) {
-    log(`[6/9] fuzz: ${fmt(args.fuzzInputs)} inputs, seed ${args.fuzzSeed}`);
+    log(`[6/10] fuzz: ${fmt(args.fuzzInputs)} inputs, seed ${args.fuzzSeed}`);
     fuzz = await runFuzzIsolated({
       seed: args.fuzzSeed, inputs: args.fuzzInputs, artifactDir: join(OUT_DIR, 'fuzz-failures'),
       onCorpus: (s) => log(`  corpus: ${s}`),
@@ -234,28 +247,28 @@ async function main(): Promise<number> {
     log(`  ${fmt(fuzz.inputs)} inputs in ${fmt(fuzz.elapsedMs / 1000, 1)} s = ${fmt(fuzz.inputs / (fuzz.elapsedMs / 1000))} inputs/s, ${fuzz.failures.length} failures`);
     log(`  per target (inputs, slowest input ms): ${TARGETS.map((t) => `${t} ${fmt(fuzz!.perTarget[t].inputs)}/${fmt(fuzz!.perTarget[t].maxMs, 1)}`).join(', ')}`);
     for (const f of fuzz.failures) log(formatFailure(f).split('\n').map((l) => `  ${l}`).join('\n'));
-  } else log('[6/9] fuzz skipped');
+  } else log('[6/10] fuzz skipped');
 
   let profile: ProfileResult | null = null;
   if (!args.skipProfile) {
-    log('[7/9] CPU profile of one more analysis (node --cpu-prof), self time');
+    log('[7/10] CPU profile of one more analysis (node --cpu-prof), self time');
     // A first run fills the child's own tsx cache, so module compilation stays out of the profile.
     profile = profileRun(analyzeCmd(capture.path).slice(1), OUT_DIR, 12, PIN, analyzeCmd('captures/sip-udp-call.pcap').slice(1));
     log(`  profiled run ${fmt(profile.wallSec, 2)} s, ${fmt(profile.sampledMs / 1000, 2)} s sampled; ${relative(REPO, profile.profilePath)}`);
     log(`  ${'#'.padStart(3)} ${'self %'.padStart(6)} ${'self ms'.padStart(8)}  function @ file:line`);
     for (const h of profile.top) log(`  ${String(h.rank).padStart(3)} ${fmt(h.selfPct, 1).padStart(6)} ${fmt(h.selfMs, 0).padStart(8)}  ${h.functionName} @ ${h.location}`);
-  } else log('[7/9] profile skipped');
+  } else log('[7/10] profile skipped');
 
   let storeWrite: StoreWriteResult | null = null;
   const storeRuns: Timed[] = [];
   if (!args.skipStore) {
-    log('[8/9] rows/s into the embedded store (row builders → batched writer → chDB), 200,000 rows per table');
+    log('[8/10] rows/s into the embedded store (row builders → batched writer → chDB), 200,000 rows per table');
     const r = await timed([process.execPath, '--import', 'tsx', 'bench/store-write.ts', '--rows', '200000']);
     if (r.status !== 0) throw new Error(`store stage failed: ${r.stderr.slice(-2000)}`);
     storeWrite = JSON.parse(r.stdout.trim().split('\n').pop()!) as StoreWriteResult;
     for (const t of storeWrite.tables) log(`  ${t.table.padEnd(12)} ${fmt(t.rows)} rows in ${fmt(t.seconds, 2)} s = ${fmt(t.rowsPerSec)} rows/s`);
     log(`  all tables: ${fmt(storeWrite.overallRowsPerSec)} rows/s (batches of ${fmt(storeWrite.batchRows)})`);
-    log(`[9/9] voipwatch analyze with the store (a new embedded data directory each run), ${args.runs} run(s)`);
+    log(`[9/10] voipwatch analyze with the store (a new embedded data directory each run), ${args.runs} run(s)`);
     for (let i = 0; i < args.runs; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'voipwatch-bench-analyze-'));
       try {
@@ -267,7 +280,22 @@ async function main(): Promise<number> {
         rmSync(dir, { recursive: true, force: true });
       }
     }
-  } else log('[8/9] store skipped');
+  } else log('[8/10] store skipped');
+  let live: LiveResult | null = null;
+  let liveNote = 'skipped';
+  const missing = liveMissing();
+  if (args.live === 'off') log('[10/10] live capture skipped (--skip-live)');
+  else if (missing.length > 0) {
+    if (args.live === 'on') throw new Error(`--live needs ${missing.join(', ')}`);
+    liveNote = `not run: missing ${missing.join(', ')}`;
+    log(`[10/10] live capture ${liveNote}`);
+  } else {
+    log(`[10/10] live capture: tcpreplay at rising rates into a veth between two namespaces, voipwatch sensor on the other end; soak ${args.soakSec} s`);
+    live = await runLive({ soakSec: args.soakSec, log });
+    const t = live.topSpeed;
+    log(`  highest rate with zero drops ${fmt(live.highestZeroDropPps)} packets/s; sensor ${fmt(live.cpuUsPerPacket, 2)} µs CPU/packet = ${fmt(live.oneCorePps)} packets/s on one core` +
+      ` (analyze from a file: ${fmt(((best.userSec + best.sysSec) / capture.packets) * 1e6, 2)} µs)` + (t ? `; at top speed ${fmt(t.achievedPps)} packets/s: ${liveDrops(t)} drops` : ''));
+  }
   const bestStored = storeRuns.length ? storeRuns.reduce((a, b) => (b.wallSec < a.wallSec ? b : a)) : null;
   const storeCostPct = bestStored ? (1 - best.wallSec / bestStored.wallSec) * 100 : NaN;
 
@@ -295,6 +323,11 @@ async function main(): Promise<number> {
     { metric: 'rows/s into the embedded store', value: storeWrite ? fmt(storeWrite.overallRowsPerSec) : 'skipped', target: `>= ${fmt(TARGET.storeRowsPerSec)}`, pass: storeWrite ? storeWrite.overallRowsPerSec >= TARGET.storeRowsPerSec : null },
     { metric: 'packets/s end to end with the store', value: bestStored ? fmt(capture.packets / bestStored.wallSec) : 'skipped', target: '(info)', pass: null },
     { metric: 'throughput cost of the store (%)', value: bestStored ? fmt(storeCostPct, 1) : 'skipped', target: `< ${TARGET.storeOverheadPct}`, pass: bestStored ? storeCostPct < TARGET.storeOverheadPct : null },
+    { metric: 'live: highest rate with zero drops (packets/s)', value: live ? fmt(live.highestZeroDropPps) : liveNote, target: `>= ${fmt(TARGET.livePacketsPerSec)}`, pass: live ? live.highestZeroDropPps >= TARGET.livePacketsPerSec : null },
+    { metric: 'live: sensor CPU per packet (µs)', value: live ? fmt(live.cpuUsPerPacket, 2) : liveNote, target: '(info)', pass: null },
+    { metric: 'live: one-core capacity (packets/s)', value: live ? fmt(live.oneCorePps) : liveNote, target: '(info)', pass: null },
+    { metric: 'live: drops at top speed', value: live?.topSpeed ? `${fmt(live.topSpeed.kernelDrops + live.topSpeed.interfaceDrops + live.topSpeed.queueDrops + live.topSpeed.vethRxDrops)} @ ${fmt(live.topSpeed.achievedPps)}/s` : liveNote, target: '(info)', pass: null },
+    { metric: `live: RSS growth over ${live?.soak ? fmt(live.soak.seconds) : args.soakSec} s soak (MB/min)`, value: live?.soak ? fmt(live.soak.slopeMBPerMin, 2) : liveNote, target: '~0 (< 1)', pass: live?.soak ? Math.abs(live.soak.slopeMBPerMin) < 1 : null },
   ];
   const totalSec = Number(process.hrtime.bigint() - started) / 1e9;
   const loadEnd = loadavg()[0];
@@ -316,6 +349,7 @@ async function main(): Promise<number> {
     fuzz: fuzz ? { seed: fuzz.seed, inputs: fuzz.inputs, elapsedMs: fuzz.elapsedMs, inputsPerSec: fuzz.inputs / (fuzz.elapsedMs / 1000), corpus: fuzz.corpus, perTarget: fuzz.perTarget, failures: fuzz.failures.map((f) => ({ ...f, inputHex: f.inputHex.slice(0, 8192) })) } : null,
     profile,
     store: storeWrite ? { write: storeWrite, analyzeRuns: storeRuns.map((r) => ({ wallSec: r.wallSec, userSec: r.userSec, sysSec: r.sysSec, maxRssMB: r.maxRssMB })), costPct: storeCostPct } : null,
+    live,
     table: rows,
     totalSec,
     loadAverageEnd: loadavg(),
