@@ -14,7 +14,6 @@ import type {
   TftpRequestEvent, TlsSessionEvent,
 } from '../src/track/events.ts';
 import type { RtpStreamRecord } from '../src/track/rtp-stream.ts';
-import { isPhoneMakerMac } from '../src/inventory/fingerprint.ts';
 
 export class Detector {
   readonly findings = new FindingStore();
@@ -34,14 +33,8 @@ export class Detector {
     this.ctx = {
       report: (f: FindingInput) => { findings.report(f); },
       devices, networks, config, registrarsOf,
-      // What a phone says about itself decides; where it says nothing readable (TLS), a MAC
-      // of a phone-only maker on the same segment does.
-      isPhone: (ip: string) => {
-        const d = devices.get(ip);
-        if (d === undefined) return false;
-        if (d.roles.has('phone')) return true;
-        return !d.roles.has('pbx') && !d.roles.has('scanner') && d.mac !== null && isPhoneMakerMac(d.mac);
-      },
+      // The inventory decides what a phone is (headers, web UI, or a phone maker's MAC).
+      isPhone: (ip: string) => devices.get(ip)?.roles.has('phone') === true,
     };
   }
 

@@ -11,8 +11,8 @@ import { stderrLogger } from './cli-logger.ts';
 import { StopSignal } from './stop-signal.ts';
 import { defaultDataDir, resolveStoreConfig } from '../store/store-config.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { callRows, deviceRow, findingRow, httpLoginRow, sipMessageRow, tlsSessionRow, type RowContext } from '../store/rows.ts';
-import type { AnalysisResult, RecordSink } from '../analyze.ts';
+import { callRows, deviceRow, findingRow, storeRecordSink, type RowContext } from '../store/rows.ts';
+import type { AnalysisResult } from '../analyze.ts';
 
 export const ANALYZE_USAGE = `usage: voipwatch analyze [options] FILE...
 
@@ -89,7 +89,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
         if (total !== currentTotal) { doneBefore += currentTotal; currentTotal = total; }
         progress.update(doneBefore + read);
       } : undefined,
-      records: store ? storeRecords(store, rows) : undefined,
+      records: store ? storeRecordSink(store, rows) : undefined,
       onFileStart: (path) => { rows.source = resolve(path); },
       betweenChunks: store ? () => store.keepUp() : undefined,
       shouldStop: () => stop.requested,
@@ -112,17 +112,6 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   if (values.format === 'json') process.stdout.write(JSON.stringify(result.report, null, 2) + '\n');
   else process.stdout.write(renderSummary(result.report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
   return stop.exitCode;
-}
-
-function storeRecords(store: Store, ctx: RowContext): RecordSink {
-  return {
-    onSipMessage: store.config.sipMessages ? (ev) => store.write('sip_messages', sipMessageRow(ev, ctx)) : undefined,
-    onHttpExchange: (ev) => {
-      const row = httpLoginRow(ev, ctx);
-      if (row) store.write('http_logins', row);
-    },
-    onTlsSession: (ev) => store.write('tls_sessions', tlsSessionRow(ev, ctx)),
-  };
 }
 
 function writeResult(store: Store, result: AnalysisResult, ctx: RowContext): void {

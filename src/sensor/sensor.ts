@@ -11,11 +11,11 @@
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { Analyzer, type RecordSink } from '../analyze.ts';
+import { Analyzer } from '../analyze.ts';
 import { PacketQueue } from '../capture/packet-queue.ts';
 import { LiveCapture, type KernelStats } from '../capture/live-source.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { callRows, deviceRow, findingRow, httpLoginRow, sipMessageRow, tlsSessionRow, type RowContext } from '../store/rows.ts';
+import { callRows, deviceRow, findingRow, storeRecordSink, type RowContext } from '../store/rows.ts';
 import { buildReport, isoTime, type AnalysisReport } from '../report/json-report.ts';
 import type { StoredFinding } from '../../alerts/finding-store.ts';
 import { createSensorMetrics, type SensorReadings } from './sensor-metrics.ts';
@@ -56,7 +56,7 @@ export class Sensor {
     const c = this.config;
     if (c.store) {
       this.store = await openStore(c.store, { command: `sensor --interface ${c.interfaces.join(',')}`, logger: this.log, flushByAge: true });
-      this.analyzer = new Analyzer({ internalNetworks: c.networks.internal, records: this.storeRecords(this.store) });
+      this.analyzer = new Analyzer({ internalNetworks: c.networks.internal, records: storeRecordSink(this.store, this.rows) });
       this.log.info({ store: this.store.where, mode: this.store.mode }, 'store open');
     }
     this.capture = new LiveCapture({
@@ -158,15 +158,6 @@ export class Sensor {
       sources: [this.rows.source], packets: 0, bytes: 0, firstTs: null, lastTs: null, findings,
       devices: this.analyzer.devices, networks: this.analyzer.networks, calls: [], streams: [], plaintextSignaling: 0, tlsSipSessions: 0,
     });
-  }
-
-  private storeRecords(store: Store): RecordSink {
-    const ctx = this.rows;
-    return {
-      onSipMessage: store.config.sipMessages ? (ev) => store.write('sip_messages', sipMessageRow(ev, ctx)) : undefined,
-      onHttpExchange: (ev) => { const row = httpLoginRow(ev, ctx); if (row) store.write('http_logins', row); },
-      onTlsSession: (ev) => store.write('tls_sessions', tlsSessionRow(ev, ctx)),
-    };
   }
 
   private dropTotals(kernel: KernelStats[] = this.capture?.kernelStats() ?? []): SensorReadings['drops'] {

@@ -11,6 +11,8 @@ import { cipherSuiteName, tlsVersionName } from '../../parsers/tls.ts';
 import { parseSipUri } from '../../parsers/sip.ts';
 import { loginAttempt } from '../../alerts/http-login.ts';
 import type { Row } from './batch-writer.ts';
+import type { RecordSink } from '../analyze.ts';
+import type { Store } from './store.ts';
 
 export interface RowContext { sensor: string; site: string; source: string }
 
@@ -116,4 +118,16 @@ function splitEndpoint(ep: string): { ip: string; port: number } {
   // 'ip:port' for IPv4, '[ip]:port' for IPv6
   const m = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(ep);
   return m ? { ip: m[1], port: Number(m[2]) } : { ip: ep, port: 0 };
+}
+
+/** The trackers' records as rows of the event tables (SIP messages only when that log is on). */
+export function storeRecordSink(store: Store, ctx: RowContext): RecordSink {
+  return {
+    onSipMessage: store.config.sipMessages ? (ev) => store.write('sip_messages', sipMessageRow(ev, ctx)) : undefined,
+    onHttpExchange: (ev) => {
+      const row = httpLoginRow(ev, ctx);
+      if (row) store.write('http_logins', row);
+    },
+    onTlsSession: (ev) => store.write('tls_sessions', tlsSessionRow(ev, ctx)),
+  };
 }
