@@ -234,8 +234,12 @@ export class Analyzer {
         : st.lastTs < horizon;
       (go ? takenStreams : keptStreams).push(st);
     }
-    calls.splice(0, calls.length, ...keptCalls);
-    streams.splice(0, streams.length, ...keptStreams);
+    // Refilled in place (the trackers hold these arrays); a spread would overflow the
+    // argument limit with the hundred thousands of records a busy link keeps.
+    calls.length = 0;
+    for (const c of keptCalls) calls.push(c);
+    streams.length = 0;
+    for (const st of keptStreams) streams.push(st);
     // The transaction log serves the offline differential tests; live, it would only grow.
     this.sip.transactionLog.length = 0;
     return buildCallsJson(takenCalls, takenStreams, this.devices);

@@ -185,7 +185,7 @@ function buildCalls(calls: readonly CallRecord[], streams: readonly RtpStreamRec
     byCall.delete(c.callId);
     out.push({
       call_id: c.callId, from: c.from, to: c.to, caller_ip: c.callerIp, callee_ip: c.calleeIp, signaling: c.signaling,
-      media: callMedia(own), start: isoTime(c.start), end: isoTime(Math.max(c.end, ...own.map((s) => s.lastTs))),
+      media: callMedia(own), start: isoTime(c.start), end: isoTime(own.reduce((m, s) => Math.max(m, s.lastTs), c.end)),
       streams: own.map(toStreamJson),
     });
   }
@@ -197,8 +197,10 @@ function buildCalls(calls: readonly CallRecord[], streams: readonly RtpStreamRec
 
 function mediaOnlyCall(callId: string | null, streams: RtpStreamRecord[], devices: DeviceTable): CallJson {
   const first = streams.reduce((m, s) => (s.firstTs < m.firstTs ? s : m));
-  const start = Math.min(...streams.map((s) => s.firstTs));
-  const end = Math.max(...streams.map((s) => s.lastTs));
+  // Reduced, not spread: SSRC churn can put a hundred thousand streams on one endpoint pair,
+  // past the number of arguments a call may take.
+  const start = streams.reduce((m, s) => Math.min(m, s.firstTs), Number.POSITIVE_INFINITY);
+  const end = streams.reduce((m, s) => Math.max(m, s.lastTs), 0);
   const tls = devices.get(first.src.ip)?.signaling.has('tls') || devices.get(first.dst.ip)?.signaling.has('tls');
   return {
     call_id: callId, from: null, to: null, caller_ip: first.src.ip, callee_ip: first.dst.ip,
