@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { VoipwatchError } from '../errors.ts';
 import { loadSensorConfig, type SensorFlags } from '../sensor/sensor-config.ts';
 import { Sensor } from '../sensor/sensor.ts';
+import { StopSignal } from './stop-signal.ts';
 
 export const SENSOR_USAGE = `usage: voipwatch sensor [options]
 
@@ -64,18 +65,13 @@ export async function runSensor(argv: string[]): Promise<number> {
     throw err;
   }
   return await new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) { log.warn({ signal }, 'second signal: exiting without flushing'); process.exit(128 + (signal === 'SIGINT' ? 2 : 15)); }
-      stopping = true;
-      log.info({ signal }, 'stopping: flushing analysis and store');
+    new StopSignal((signal) => {
+      log.info({ signal }, 'stopping: flushing analysis and store (a second signal exits at once)');
       // Everything is flushed and closed once stop() settles; native handles of the capture
       // binding and the embedded engine may still hold the event loop, so leave explicitly.
       const leave = (code: number) => { log.flush(); resolve(code); setImmediate(() => process.exit(code)); };
       sensor.stop(v.report ?? null).then(() => leave(0), (err) => { log.error({ err }, 'stop failed'); leave(1); });
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    });
     process.on('SIGHUP', () => {
       try {
         sensor.reload(loadSensorConfig(flags));

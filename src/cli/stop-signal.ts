@@ -10,10 +10,12 @@ export class StopSignal {
   private readonly handler = (sig: NodeJS.Signals) => {
     if (this.signal !== null) process.exit(this.exitCode);
     this.signal = sig;
-    process.stderr.write(`voipwatch: ${sig}: finishing up (flushing the store); send it again to stop at once\n`);
+    if (this.onStop) this.onStop(sig);
+    else process.stderr.write(`voipwatch: ${sig}: finishing up (flushing the store); send it again to stop at once\n`);
   };
 
-  constructor() {
+  /** `onStop` runs at the first signal (a daemon logs and starts its shutdown there). */
+  constructor(private readonly onStop?: (signal: NodeJS.Signals) => void) {
     process.on('SIGINT', this.handler);
     process.on('SIGTERM', this.handler);
   }
