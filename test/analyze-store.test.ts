@@ -10,24 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AnalysisReport } from '../src/report/json-report.ts';
+import { bundledCapture, repoRoot, voipwatch } from './support/cli.ts';
 
+const root = repoRoot;
 const run = promisify(execFile);
-const root = new URL('..', import.meta.url).pathname;
-const cli = join(root, 'bin/voipwatch.js');
-const capture = (name: string) => join(root, 'captures', name);
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.VOIPWATCH_DATA_DIR;
-delete env.VOIPWATCH_CLICKHOUSE_URL;
-
-async function voipwatch(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; code: number };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-  }
-}
+const capture = bundledCapture;
 
 interface Status { version: number; latest: number; rows: Record<string, number>; spool: { batches: number } }
 const status = async (dir: string): Promise<Status> => JSON.parse((await voipwatch(['db', 'status', '--format', 'json', '--data-dir', dir])).stdout) as Status;
@@ -122,8 +109,8 @@ test('db migrate brings a new store to the latest schema and says so', async () 
   assert.is(before.version, 0);
   const res = await voipwatch(['db', 'migrate', '--data-dir', dir]);
   assert.is(res.code, 0);
-  assert.match(res.stdout, /applied migrations 1, 2; schema at version 2/);
-  assert.match((await voipwatch(['db', 'migrate', '--data-dir', dir])).stdout, /schema up to date at version 2/);
+  assert.match(res.stdout, /applied migrations 1, 2, 3; schema at version 3/);
+  assert.match((await voipwatch(['db', 'migrate', '--data-dir', dir])).stdout, /schema up to date at version 3/);
 });
 
 test('names an unreachable ClickHouse server and exits 2 from db status', async () => {

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_FILTER, loadSensorConfig } from '../src/sensor/sensor-config.ts';
+import { parseAlertsConfig } from '../alerts/alerts-config.ts';
 // @ts-expect-error: a plain .mjs module without types
 import { healthUrl } from '../deploy/healthcheck.mjs';
 
@@ -151,6 +152,27 @@ example('should load with the sensor\'s loader and show its defaults', () => {
   assert.equal([fromFile.snapshotIntervalSec, fromFile.settleSec, fromFile.log, fromFile.allowRoot],
     [defaults.snapshotIntervalSec, defaults.settleSec, defaults.log, defaults.allowRoot]);
   assert.is(fromFile.store?.dataDir, '/var/lib/voipwatch');
+  assert.equal([fromFile.alerts.destinations.length, fromFile.alerts.allowlist.length], [0, 0], 'nothing is sent anywhere until configured');
+  assert.is(fromFile.alerts.quietPeriodSec, 24 * 3600);
+});
+
+/** The commented example block of the alerts section, uncommented: what a user gets by removing the "# ". */
+function alertExamples(): unknown {
+  const lines = read('deploy/voipwatch.example.yaml').split('\n');
+  const from = lines.findIndex((l) => l.startsWith('  # Examples, checked by test/deploy.test.ts'));
+  const block = lines.slice(from + 2).filter((l) => l.startsWith('  # ')).map((l) => l.slice(4));
+  return parseYaml(block.join('\n'));
+}
+
+example('should accept its commented alert examples once uncommented, secrets from the variables they name', () => {
+  const alerts = parseAlertsConfig(alertExamples(), { SOC_WEBHOOK_SECRET: 's3cret', SPLUNK_HEC_TOKEN: 'hec-token' });
+  assert.equal(alerts.destinations.map((d) => `${d.name}:${d.type}:${d.format}`),
+    ['soc:webhook:json', 'slack-voice-team:webhook:slack', 'splunk:webhook:splunk-hec', 'siem-syslog:syslog:cef']);
+  const soc = alerts.destinations[0];
+  assert.is(soc.type === 'webhook' && soc.secret, 's3cret', 'the secret comes from the variable the file names');
+  assert.is(alerts.allowlist.length, 1);
+  assert.throws(() => parseAlertsConfig(alertExamples(), { SPLUNK_HEC_TOKEN: 'x' }),
+    /alerts\.destinations\[0\]\.secretEnv: the environment variable SOC_WEBHOOK_SECRET is not set/);
 });
 
 example.run();

@@ -8,7 +8,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeCaptures } from '../src/analyze.ts';
@@ -103,6 +103,66 @@ if (missing.length > 0) {
     const captured = Number(/^voipwatch_packets_total (\d+)$/m.exec(metrics)?.[1]);
     assert.ok(captured > 0.95 * offline.packets, `captured ${captured} of ${offline.packets} packets (the filter drops ARP and other non-IP frames)`);
     assert.match(log, /"msg":"store closed"/);
+  });
+
+  test('delivers every alert after being SIGKILLed with them queued and started again', async () => {
+    const files = ['webui-default-basic-internet.pcap', 'sip-sdes-exposed.pcap', 'webui-bruteforce.pcap'].map((f) => join(root, 'captures', f));
+    const expected = (await analyzeCaptures(files)).report.findings.map((f) => f.id).sort();
+    const secret = 'live-soc-secret';
+    const hookPort = 19400, healthPort = 19311;
+    const config = join(dir, 'alerts.yaml');
+    writeFileSync(config, ['alerts:', '  evaluateIntervalMs: 200', '  destinations:', '    - name: soc', '      type: webhook',
+      `      url: http://127.0.0.1:${hookPort}/hook`, `      secret: ${secret}`, '      initialBackoffMs: 100', '      maxBackoffMs: 300', ''].join('\n'));
+    const fetchIn = (url: string) => spawnSync('ip', inNs(nsSensor, [process.execPath, '-e', `fetch('${url}').then(r=>r.text()).then(t=>process.stdout.write(t),()=>process.exit(1))`])).stdout.toString();
+    const startSensor = () => {
+      const child = spawn('ip', inNs(nsSensor, [process.execPath, join(root, 'bin/voipwatch.js'), 'sensor', '--interface', ifSensor, '--allow-root',
+        '--config', config, '--data-dir', join(dir, 'alerts-store'), '--http-listen', `127.0.0.1:${healthPort}`]), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const state = { log: '', exited: new Promise<number | null>((r) => child.on('exit', (c) => r(c))) };
+      child.stdout!.on('data', (c) => { state.log += c; });
+      child.stderr!.on('data', (c) => { state.log += c; });
+      return { child, state };
+    };
+    const metric = (text: string, re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+
+    // 1. The receiver is down: everything fired waits in the queue on disk.
+    const first = startSensor();
+    await waitForHealth(nsSensor, healthPort, first.child, () => first.state.log.slice(-2000));
+    for (const file of files) execFileSync('ip', inNs(nsReplay, ['tcpreplay', '-q', `--intf1=${ifReplay}`, '--topspeed', file]), { stdio: 'ignore' });
+    let queued = 0;
+    for (let i = 0; i < 100 && queued < expected.length; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      queued = metric(fetchIn(`http://127.0.0.1:${healthPort}/metrics`), /^voipwatch_alert_queue_pending\{destination="soc"\} (\d+)$/m);
+    }
+    assert.is(queued, expected.length, `queued ${queued} alerts: ${first.state.log.slice(-1500)}`);
+    first.child.kill('SIGKILL');
+    assert.is(await first.state.exited, null, 'killed, no clean exit');
+
+    // 2. The receiver comes up; a new sensor delivers what the killed one queued.
+    const receiver = spawn('ip', inNs(nsSensor, [process.execPath, '--import', 'tsx', join(root, 'bench/webhook-receiver.ts'), secret, String(hookPort)]), { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        receiver.stdout!.on('data', (c) => { if (/listening/.test(String(c))) resolve(); });
+        receiver.on('exit', (c) => reject(new Error(`receiver exited ${c}`)));
+      });
+      const second = startSensor();
+      await waitForHealth(nsSensor, healthPort, second.child, () => second.state.log.slice(-2000));
+      let got: { received: [string, string, string, number][]; rejected: number } = { received: [], rejected: 0 };
+      for (let i = 0; i < 100; i++) {
+        got = JSON.parse(fetchIn(`http://127.0.0.1:${hookPort}/received`) || '{"received":[],"rejected":0}');
+        if (new Set(got.received.map((r) => r[1])).size >= expected.length) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      second.child.kill('SIGTERM');
+      assert.is(await second.state.exited, 0, second.state.log.slice(-2000));
+      assert.is(got.rejected, 0, 'every request carried a valid signature');
+      assert.equal([...new Set(got.received.map((r) => r[1]))].sort(), expected, 'every alert delivered');
+      const perEvent = new Map<string, number>();
+      for (const [eventId] of got.received) perEvent.set(eventId, (perEvent.get(eventId) ?? 0) + 1);
+      assert.is(perEvent.size, expected.length, 'one event per alert: the restarted sensor fired nothing new');
+      assert.ok(got.received.length - expected.length <= 1, `${got.received.length - expected.length} duplicates`);
+    } finally {
+      receiver.kill('SIGTERM');
+    }
   });
 }
 

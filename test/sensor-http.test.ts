@@ -8,6 +8,8 @@ const readings = (over: Partial<SensorReadings> = {}): SensorReadings => ({
   activeCalls: 2, activeStreams: 4, anomalies: { sip_invalid_content_length: 2 },
   findings: [{ rule: 'plaintext-sip', severity: 'medium', count: 2 }],
   store: { rowsWritten: 10, rowsBuffered: 5, spoolBatches: 0, spoolBytes: 0, rowsDropped: 0, insertFailures: 0 },
+  alerts: { fired: 3, escalated: 1, refired: 0, suppressed: 2, updated: 9, forgotten: 0 },
+  deliveries: [{ destination: 'soc', pending: 4, delivered: 7, retries: 2, rejected: 0, deadLettered: 1, oldestPendingSec: 12 }],
   ...over,
 });
 
@@ -22,7 +24,10 @@ test('serves Prometheus text with every sensor metric, drops at zero included', 
   const body = res.body;
   for (const line of ['voipwatch_packets_total 1000', 'voipwatch_drops_total{cause="queue"} 0', 'voipwatch_drops_total{cause="kernel"} 0',
     'voipwatch_decode_anomalies_total{name="sip_invalid_content_length"} 2', 'voipwatch_active_calls 2', 'voipwatch_active_rtp_streams 4',
-    'voipwatch_findings{rule="plaintext-sip",severity="medium"} 2', 'voipwatch_store_queue_rows 5', 'voipwatch_store_spool_bytes 0']) {
+    'voipwatch_findings{rule="plaintext-sip",severity="medium"} 2', 'voipwatch_store_queue_rows 5', 'voipwatch_store_spool_bytes 0',
+    'voipwatch_alerts_fired_total{kind="new"} 3', 'voipwatch_alerts_fired_total{kind="escalated"} 1', 'voipwatch_alerts_suppressed_total 2',
+    'voipwatch_alert_queue_pending{destination="soc"} 4', 'voipwatch_alert_queue_oldest_seconds{destination="soc"} 12',
+    'voipwatch_alert_deliveries_total{destination="soc",outcome="delivered"} 7', 'voipwatch_alert_deliveries_total{destination="soc",outcome="dead-letter"} 1']) {
     assert.ok(body.split('\n').includes(line), `missing: ${line}`);
   }
   current = readings({ packets: 1500, drops: { kernel: 7, interface: 0, queue: 3 } });

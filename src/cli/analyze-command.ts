@@ -13,6 +13,9 @@ import { defaultDataDir, resolveStoreConfig } from '../store/store-config.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { callRows, deviceRow, findingRow, storeRecordSink, type RowContext } from '../store/rows.ts';
 import type { AnalysisResult } from '../analyze.ts';
+import { readConfigFile } from '../sensor/sensor-config.ts';
+import { DEFAULT_ALERTS_CONFIG, parseAlertsConfig, type AlertsConfig } from '../../alerts/alerts-config.ts';
+import { AlertPipeline, queueDirOf } from '../../alerts/alert-pipeline.ts';
 
 export const ANALYZE_USAGE = `usage: voipwatch analyze [options] FILE...
 
@@ -23,6 +26,7 @@ options:
   --data-dir DIR         embedded store directory (default: $VOIPWATCH_DATA_DIR or ${defaultDataDir()})
   --clickhouse-url URL   write to a ClickHouse server instead (default: $VOIPWATCH_CLICKHOUSE_URL)
   --sip-messages         also store every SIP message (forensic log; SDES keys redacted)
+  --config FILE          the YAML configuration; analyze uses its alerts: section (destinations, allowlist)
   --no-progress          no progress bar on stderr
   -h, --help             show this help
 `;
@@ -42,6 +46,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
         'clickhouse-url': { type: 'string' },
         'sip-messages': { type: 'boolean' },
         'no-progress': { type: 'boolean', default: false },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -69,6 +74,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const internalNetworks = values.internal !== undefined ? values.internal.split(',') : undefined;
   if (internalNetworks) new NetworkClassifier(internalNetworks); // validates before any work
 
+  const alertsConfig: AlertsConfig = values.config ? parseAlertsConfig(readConfigFile(values.config).alerts) : DEFAULT_ALERTS_CONFIG;
   const logger = stderrLogger();
   const store = values['no-store'] ? null : await openStore(
     resolveStoreConfig({ dataDir: values['data-dir'], url: values['clickhouse-url'], sipMessages: values['sip-messages'] }),
@@ -100,6 +106,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
       rows.source = positionals.map((p) => resolve(p)).join(',');
       writeResult(store, result, rows);
     }
+    if (store || alertsConfig.destinations.length > 0) await raiseAlerts(result, alertsConfig, store, rows, logger);
   } finally {
     const stats = await store?.close();
     stop.dispose();
@@ -112,6 +119,19 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   if (values.format === 'json') process.stdout.write(JSON.stringify(result.report, null, 2) + '\n');
   else process.stdout.write(renderSummary(result.report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
   return stop.exitCode;
+}
+
+/** The lifecycle over the final findings: alert rows in the store, fired alerts to the destinations. */
+async function raiseAlerts(result: AnalysisResult, config: AlertsConfig, store: Store | null, rows: RowContext, logger: ReturnType<typeof stderrLogger>): Promise<void> {
+  const pipeline = await AlertPipeline.open({
+    config, sensor: rows.sensor || 'default', site: rows.site || 'default', store,
+    defaultQueueDir: queueDirOf(config, store?.config.dataDir ?? resolveStoreConfig().dataDir), log: logger,
+  });
+  const fired = pipeline.observe(result.report.findings, Date.now() / 1000);
+  const { pending } = await pipeline.close(config.flushTimeoutSec * 1000);
+  if (config.destinations.length === 0) return;
+  const delivered = [...pipeline.deliveries.values()].reduce((n, d) => n + d.delivered, 0);
+  process.stderr.write(`voipwatch: ${fired.length} alerts fired, ${delivered} deliveries made${pending > 0 ? `; ${pending} wait in ${pipeline.outboxDir} for the next run or the sensor` : ''}\n`);
 }
 
 function writeResult(store: Store, result: AnalysisResult, ctx: RowContext): void {

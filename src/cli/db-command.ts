@@ -20,7 +20,8 @@ options:
   -h, --help             show this help
 `;
 
-const COUNTED_TABLES = ['findings', 'calls', 'rtp_streams', 'devices', 'tls_sessions', 'http_logins', 'sip_messages', 'coverage_daily'];
+const COUNTED_TABLES = ['findings', 'calls', 'rtp_streams', 'devices', 'tls_sessions', 'http_logins', 'sip_messages', 'coverage_daily',
+  'alerts', 'alert_acks', 'allowlist', 'audit_log', 'alert_deliveries'];
 
 export async function runDb(argv: string[]): Promise<number> {
   let parsed;

@@ -5,7 +5,9 @@
 import { runAnalyze, ANALYZE_USAGE } from './analyze-command.ts';
 import { runDb, DB_USAGE } from './db-command.ts';
 import { runSensor, SENSOR_USAGE } from './sensor-command.ts';
+import { runAlerts, ALERTS_USAGE } from './alerts-command.ts';
 import { isVoipwatchError } from '../errors.ts';
+import { VOIPWATCH_VERSION } from '../version.ts';
 
 const USAGE = `usage: voipwatch <command> [options]
 
@@ -13,11 +15,13 @@ commands:
   analyze FILE...    analyze pcap/pcapng capture files and report findings
   sensor             capture live on a mirror port (see voipwatch sensor --help)
   db migrate|status  apply or show the store's schema migrations
+  alerts ACTION      test a destination; acknowledge, allowlist, audit (see voipwatch alerts --help)
   help               show this help
 
 ${ANALYZE_USAGE}
 ${SENSOR_USAGE}
-${DB_USAGE}`;
+${DB_USAGE}
+${ALERTS_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,11 +30,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'analyze': return await runAnalyze(rest);
       case 'db': return await runDb(rest);
       case 'sensor': return await runSensor(rest);
+      case 'alerts': return await runAlerts(rest);
       case undefined: case 'help': case '-h': case '--help':
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
       case '--version': case 'version':
-        process.stdout.write('voipwatch 0.1.0\n');
+        process.stdout.write(`voipwatch ${VOIPWATCH_VERSION}\n`);
         return 0;
       default:
         process.stderr.write(`voipwatch: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);

@@ -55,7 +55,7 @@ export async function runSensor(argv: string[]): Promise<number> {
   const log = pino({
     level: config.log.level, base: { service: 'voipwatch-sensor' },
     // A password set in the configuration must not reach the logs through an error object.
-    redact: ['password', '*.password', 'config.store.password'],
+    redact: ['password', '*.password', 'config.store.password', 'secret', '*.secret', 'token', '*.token'],
   });
   const sensor = new Sensor(config, log);
   try {

@@ -124,7 +124,11 @@ export function deviceRef(ip: string, devices: DeviceTable): DeviceRef {
   };
 }
 
-function toFindingJson(f: StoredFinding, input: ReportInput): FindingJson {
+/** Findings alone in the contract's shape (the live sensor's alert tick: no devices or calls). */
+export const findingsJson = (findings: readonly StoredFinding[], devices: DeviceTable, networks: NetworkClassifier): FindingJson[] =>
+  findings.map((f) => toFindingJson(f, { devices, networks }));
+
+function toFindingJson(f: StoredFinding, input: Pick<ReportInput, 'devices' | 'networks'>): FindingJson {
   return {
     id: f.id, rule: f.rule, severity: f.severity,
     device: deviceRef(f.deviceIp, input.devices),

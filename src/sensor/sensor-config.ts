@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { VoipwatchError } from '../errors.ts';
 import { NetworkClassifier, DEFAULT_INTERNAL_NETWORKS } from '../net/networks.ts';
 import { resolveStoreConfig, type StoreConfig } from '../store/store-config.ts';
+import { parseAlertsConfig, type AlertsConfig } from '../../alerts/alerts-config.ts';
 
 export interface SensorConfig {
   interfaces: readonly string[];
@@ -40,6 +41,7 @@ export interface SensorConfig {
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
   store: StoreConfig | null;
   allowRoot: boolean;
+  alerts: AlertsConfig;
 }
 
 /**
@@ -75,6 +77,8 @@ const FILE_KEYS: Record<string, readonly string[] | null> = {
   snapshotIntervalSec: null,
   settleSec: null,
   allowRoot: null,
+  // validated by alerts/alerts-config.ts
+  alerts: null,
 };
 
 const bad = (where: string, msg: string): never => { throw new VoipwatchError('ERR_CONFIG', `${where}: ${msg}`); };
@@ -130,14 +134,17 @@ export function loadSensorConfig(flags: SensorFlags, env: NodeJS.ProcessEnv = pr
     }
   }
 
+  const alerts = parseAlertsConfig(file.alerts, env);
+
   return deepFreeze({
+    alerts,
     interfaces, capture: { snaplen, bufferSizeMiB, promiscuous, filter }, queue: { maxPackets, maxMiB }, http,
     networks: { internal }, health: { dropAlertPct }, snapshotIntervalSec, settleSec, log: { level: level as SensorConfig['log']['level'] },
     store, allowRoot,
   });
 }
 
-function readConfigFile(path: string): Record<string, unknown> {
+export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try { text = readFileSync(path, 'utf8'); } catch (cause) {
     throw new VoipwatchError('ERR_CONFIG', `cannot read the config file ${path}: ${(cause as Error).message}`, { cause });

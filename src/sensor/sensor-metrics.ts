@@ -15,6 +15,9 @@ export interface SensorReadings {
   anomalies: Record<string, number>;
   /** current findings per rule and severity */
   findings: { rule: string; severity: string; count: number }[];
+  alerts: { fired: number; escalated: number; refired: number; suppressed: number; updated: number; forgotten: number } | null;
+  /** per destination: the on-disk delivery queue and what became of attempts */
+  deliveries: { destination: string; pending: number; delivered: number; retries: number; rejected: number; deadLettered: number; oldestPendingSec: number }[];
   store: { rowsWritten: number; rowsBuffered: number; spoolBatches: number; spoolBytes: number; rowsDropped: number; insertFailures: number } | null;
 }
 
@@ -64,5 +67,22 @@ export function createSensorMetrics(read: () => SensorReadings): Registry {
     collect() { absoluteCounter(this, {}, reading().store?.rowsDropped ?? 0, last); } });
   new Counter({ name: 'voipwatch_store_insert_failures_total', help: 'Inserts the store did not take (retried from the spool)', registers: [registry],
     collect() { absoluteCounter(this, {}, reading().store?.insertFailures ?? 0, last); } });
+  new Counter({ name: 'voipwatch_alerts_fired_total', help: 'Alerts fired, by kind (new, escalated, refired)', labelNames: ['kind'], registers: [registry],
+    collect() { const a = reading().alerts; if (a) for (const kind of ['new', 'escalated', 'refired'] as const) absoluteCounter(this, { kind }, kind === 'new' ? a.fired : a[kind], last); } });
+  new Counter({ name: 'voipwatch_alerts_suppressed_total', help: 'Alerts held back by an allowlist entry', registers: [registry],
+    collect() { absoluteCounter(this, {}, reading().alerts?.suppressed ?? 0, last); } });
+  new Gauge({ name: 'voipwatch_alert_queue_pending', help: 'Alerts waiting in the on-disk delivery queue, per destination', labelNames: ['destination'], registers: [registry],
+    collect() { this.reset(); for (const d of reading().deliveries) this.set({ destination: d.destination }, d.pending); } });
+  new Gauge({ name: 'voipwatch_alert_queue_oldest_seconds', help: 'Age of the oldest undelivered alert, per destination', labelNames: ['destination'], registers: [registry],
+    collect() { this.reset(); for (const d of reading().deliveries) this.set({ destination: d.destination }, d.oldestPendingSec); } });
+  new Counter({ name: 'voipwatch_alert_deliveries_total', help: 'Delivery attempts by destination and outcome', labelNames: ['destination', 'outcome'], registers: [registry],
+    collect() {
+      for (const d of reading().deliveries) {
+        absoluteCounter(this, { destination: d.destination, outcome: 'delivered' }, d.delivered, last);
+        absoluteCounter(this, { destination: d.destination, outcome: 'retry' }, d.retries, last);
+        absoluteCounter(this, { destination: d.destination, outcome: 'rejected' }, d.rejected, last);
+        absoluteCounter(this, { destination: d.destination, outcome: 'dead-letter' }, d.deadLettered, last);
+      }
+    } });
   return registry;
 }

@@ -16,12 +16,14 @@ import { PacketQueue } from '../capture/packet-queue.ts';
 import { LiveCapture, type KernelStats } from '../capture/live-source.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { callRows, deviceRow, findingRow, storeRecordSink, type RowContext } from '../store/rows.ts';
-import { buildReport, isoTime, type AnalysisReport } from '../report/json-report.ts';
+import { buildReport, findingsJson, isoTime, type AnalysisReport } from '../report/json-report.ts';
 import type { StoredFinding } from '../../alerts/finding-store.ts';
 import { createSensorMetrics, type SensorReadings } from './sensor-metrics.ts';
 import { buildSensorHttp, type Health } from './sensor-http.ts';
 import type { SensorConfig } from './sensor-config.ts';
 import type { FastifyInstance } from 'fastify';
+import { AlertPipeline, queueDirOf } from '../../alerts/alert-pipeline.ts';
+import { defaultDataDir } from '../store/store-config.ts';
 
 /** Packets analyzed per turn of the event loop before capture callbacks get their turn. */
 const PACKETS_PER_TURN = 2_048;
@@ -38,6 +40,8 @@ export class Sensor {
   private http: FastifyInstance | null = null;
   private pumpTimer: NodeJS.Immediate | NodeJS.Timeout | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
+  private alertTimer: NodeJS.Timeout | null = null;
+  private alerts: AlertPipeline | null = null;
   private stopping = false;
   private readonly rows: RowContext;
   private readonly storedFindings = new Map<string, string>();
@@ -65,8 +69,13 @@ export class Sensor {
       onWarning: (text) => this.log.warn({ libpcap: text.trim() }, 'libpcap warning'),
     }, this.queue);
     this.log.info({ interfaces: c.interfaces, filter: c.capture.filter, snaplen: c.capture.snaplen, bufferSizeMiB: c.capture.bufferSizeMiB, libpcap: this.capture.libpcapVersion }, 'capturing');
+    this.alerts = await AlertPipeline.open({
+      config: c.alerts, sensor: this.rows.sensor, site: this.rows.site, store: this.store,
+      defaultQueueDir: queueDirOf(c.alerts, c.store?.dataDir ?? defaultDataDir()), log: this.log,
+    });
     this.schedulePump(0);
     this.snapshotTimer = setInterval(() => { void this.snapshot(false); }, c.snapshotIntervalSec * 1000);
+    this.alertTimer = setInterval(() => this.evaluateAlerts(), c.alerts.evaluateIntervalMs);
     const registry = createSensorMetrics(() => this.readings());
     this.http = buildSensorHttp(registry, () => this.health());
     await this.http.listen({ host: c.http.host, port: c.http.port });
@@ -81,8 +90,10 @@ export class Sensor {
       changed.push('networks.internal');
     }
     if (next.log.level !== this.config.log.level) { this.log.level = next.log.level; changed.push('log.level'); }
+    if (this.alerts) changed.push(...this.alerts.reload(next.alerts));
+    void this.alerts?.refreshDecisions(Date.now() / 1000).catch((err: Error) => this.log.warn({ err: err.message }, 'allowlist and acknowledgements not re-read from the store'));
     const restartOnly = (['interfaces', 'capture', 'queue', 'store', 'http'] as const).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]));
-    this.config = { ...this.config, networks: next.networks, log: next.log, health: next.health };
+    this.config = { ...this.config, networks: next.networks, log: next.log, health: next.health, alerts: { ...this.config.alerts, allowlist: next.alerts.allowlist } };
     this.log.info({ changed, needRestart: restartOnly }, restartOnly.length ? 'configuration reloaded; some changes need a restart' : 'configuration reloaded');
   }
 
@@ -90,12 +101,18 @@ export class Sensor {
   async stop(reportPath: string | null): Promise<AnalysisReport> {
     this.stopping = true;
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    if (this.alertTimer) clearInterval(this.alertTimer);
     const kernel = this.capture?.kernelStats() ?? [];
     this.capture?.close();
     if (this.pumpTimer) { clearImmediate(this.pumpTimer as NodeJS.Immediate); clearTimeout(this.pumpTimer as NodeJS.Timeout); }
     while (this.queue.length > 0) this.queue.drain(PACKETS_PER_TURN, (p) => this.analyzer.processPacket(p));
     await this.snapshot(true);
+    this.evaluateAlerts();
     const result = this.analyzer.finish();
+    if (this.alerts) {
+      const { pending } = await this.alerts.close(this.config.alerts.flushTimeoutSec * 1000);
+      if (pending > 0) this.log.warn({ pending, queue: this.alerts.outboxDir }, 'alerts not yet delivered stay queued on disk for the next start');
+    }
     const drops = this.dropTotals(kernel);
     this.log.info({ packets: result.stats.packets, drops, queueHighWater: this.queue.highWater, findings: result.report.findings.length }, 'capture stopped');
     if (reportPath) writeFileSync(reportPath, JSON.stringify(result.report, null, 2) + '\n');
@@ -117,8 +134,21 @@ export class Sensor {
     this.schedulePump(n > 0 ? 0 : 5);
   }
 
+  /** Findings → alerts → destinations, between analysis slices (never inside one). */
+  private evaluateAlerts(): void {
+    if (!this.alerts) return;
+    try {
+      this.alerts.observe(findingsJson(this.analyzer.currentFindings(), this.analyzer.devices, this.analyzer.networks), Date.now() / 1000);
+    } catch (err) {
+      this.log.error({ err }, 'alert evaluation failed');
+    }
+  }
+
   private async snapshot(final: boolean): Promise<void> {
     const now = Date.now() / 1000;
+    if (this.alerts && !final) {
+      await this.alerts.refreshDecisions(now).catch((err: Error) => this.log.warn({ err: err.message }, 'allowlist and acknowledgements not re-read from the store'));
+    }
     try {
       this.analyzer.advanceClock(now);
       this.checkDrops();
@@ -206,6 +236,8 @@ export class Sensor {
       queuePackets: this.queue.length, queueHighWater: this.queue.highWater,
       activeCalls: live.activeCalls, activeStreams: live.activeStreams, anomalies: live.anomalies,
       findings: [...byRule.values()],
+      alerts: this.alerts ? { ...this.alerts.counts } : null,
+      deliveries: this.alerts ? Object.entries(this.alerts.queueStats()).map(([destination, q]) => ({ destination, ...q })) : [],
       store: s ? { rowsWritten: s.rowsWritten, rowsBuffered: s.rowsBuffered, spoolBatches: s.spoolBatches, spoolBytes: s.spoolBytes, rowsDropped: s.rowsDropped, insertFailures: s.insertFailures } : null,
     };
   }

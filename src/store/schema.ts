@@ -176,6 +176,74 @@ const COVERAGE: TableSpec = {
   shardingKey: 'cityHash64(sensor, site)',
 };
 
+/**
+ * The alert side: one state row per alert (latest wins), the decisions people make about
+ * alerts (acknowledgements, allowlist entries: latest version wins, removal is a row with
+ * `deleted`), the audit trail of those decisions, and one row per delivery attempt.
+ */
+function alertTableSpecs(ttl: Readonly<Record<StoredTable, number>>): TableSpec[] {
+  const severity = "Enum8('low' = 1, 'medium' = 2, 'high' = 3, 'critical' = 4)";
+  return [
+    {
+      name: 'alerts',
+      columns: ['sensor LowCardinality(String)', 'site LowCardinality(String)',
+        'alert_id String', 'rule LowCardinality(String)', `severity ${severity}`,
+        "status Enum8('open' = 1, 'acknowledged' = 2, 'suppressed' = 3)", 'suppressed_by String',
+        'device_ip IPv6', 'peer_ip Nullable(IPv6)', `first_seen ${TS}`, `last_seen ${TS}`, 'count UInt64',
+        "fired_severity LowCardinality(String)", 'fire_count UInt32', `last_fired ${TS}`, 'last_event_id String', 'summary String', 'evidence String', 'finding String',
+        `updated_at ${TS}`],
+      engine: 'ReplacingMergeTree', version: 'updated_at',
+      partitionBy: null,
+      orderBy: '(sensor, alert_id)',
+      ttl: { column: 'last_seen', days: ttl.alerts },
+      shardingKey: 'cityHash64(sensor, alert_id)',
+      indexes: ['INDEX rule_set rule TYPE set(64) GRANULARITY 4'],
+    },
+    {
+      name: 'alert_acks',
+      columns: ['alert_id String', `severity ${severity}`, 'actor String', 'reason String', `acked_at ${TS}`,
+        'deleted UInt8', `updated_at ${TS}`],
+      engine: 'ReplacingMergeTree', version: 'updated_at',
+      partitionBy: null,
+      orderBy: 'alert_id',
+      ttl: { column: 'updated_at', days: ttl.alert_acks },
+      shardingKey: 'cityHash64(alert_id)',
+    },
+    {
+      name: 'allowlist',
+      columns: ['entry_id String', 'rule LowCardinality(String)', 'cidr String', 'device_ip String', 'sip_user String',
+        'reason String', 'actor String', `created_at ${TS}`, `expires_at Nullable(${TS})`, 'deleted UInt8', `updated_at ${TS}`],
+      engine: 'ReplacingMergeTree', version: 'updated_at',
+      partitionBy: null,
+      orderBy: 'entry_id',
+      ttl: { column: 'updated_at', days: ttl.allowlist },
+      shardingKey: 'cityHash64(entry_id)',
+    },
+    {
+      name: 'audit_log',
+      columns: [`ts ${TS}`, 'actor String', 'action LowCardinality(String)', 'object_type LowCardinality(String)',
+        'object_id String', 'reason String', 'detail String'],
+      engine: 'MergeTree',
+      partitionBy: 'toYYYYMM(ts)',
+      orderBy: '(ts, object_id)',
+      ttl: { column: 'ts', days: ttl.audit_log },
+      shardingKey: 'cityHash64(object_id)',
+    },
+    {
+      name: 'alert_deliveries',
+      columns: ['sensor LowCardinality(String)', `ts ${TS}`, 'destination LowCardinality(String)', 'event_id String', 'alert_id String',
+        'rule LowCardinality(String)', `severity ${severity}`, 'attempt UInt16',
+        "outcome Enum8('delivered' = 1, 'retry' = 2, 'rejected' = 3, 'dead-letter' = 4)",
+        'status Nullable(UInt16)', 'latency_ms Float32', 'error String'],
+      engine: 'MergeTree',
+      partitionBy: 'toYYYYMM(ts)',
+      orderBy: '(sensor, destination, ts)',
+      ttl: { column: 'ts', days: ttl.alert_deliveries },
+      shardingKey: 'cityHash64(sensor, event_id)',
+    },
+  ];
+}
+
 const MIGRATIONS_TABLE: TableSpec = {
   name: 'schema_migrations',
   columns: ['version UInt32', 'name String', `applied_at ${TS}`],
@@ -259,7 +327,12 @@ export function migrations(layout: SchemaLayout): Migration[] {
         + `FROM ${src('calls')} WHERE call_id != '' GROUP BY sensor, site, day`,
       ],
     },
+    {
+      version: 3,
+      name: 'alerts, alert_acks, allowlist, audit_log, alert_deliveries',
+      statements: alertTableSpecs(layout.ttlDays).flatMap((s) => createTable(layout, s)),
+    },
   ];
 }
 
-export const LATEST_SCHEMA_VERSION = 2;
+export const LATEST_SCHEMA_VERSION = 3;
