@@ -160,7 +160,9 @@ example('should load with the sensor\'s loader and show its defaults', () => {
 function alertExamples(): unknown {
   const lines = read('deploy/voipwatch.example.yaml').split('\n');
   const from = lines.findIndex((l) => l.startsWith('  # Examples, checked by test/deploy.test.ts'));
-  const block = lines.slice(from + 2).filter((l) => l.startsWith('  # ')).map((l) => l.slice(4));
+  const rest = lines.slice(from + 2);
+  const end = rest.findIndex((l) => !l.startsWith('  #'));
+  const block = rest.slice(0, end < 0 ? rest.length : end).map((l) => l.slice(4));
   return parseYaml(block.join('\n'));
 }
 

@@ -6,6 +6,7 @@ import { runAnalyze, ANALYZE_USAGE } from './analyze-command.ts';
 import { runDb, DB_USAGE } from './db-command.ts';
 import { runSensor, SENSOR_USAGE } from './sensor-command.ts';
 import { runAlerts, ALERTS_USAGE } from './alerts-command.ts';
+import { runServe, runAccess, SERVE_USAGE, ACCESS_USAGE } from './serve-command.ts';
 import { isVoipwatchError } from '../errors.ts';
 import { VOIPWATCH_VERSION } from '../version.ts';
 
@@ -16,12 +17,16 @@ commands:
   sensor             capture live on a mirror port (see voipwatch sensor --help)
   db migrate|status  apply or show the store's schema migrations
   alerts ACTION      test a destination; acknowledge, allowlist, audit (see voipwatch alerts --help)
+  serve              the API and dashboard over the store
+  token, user        API tokens and dashboard users
   help               show this help
 
 ${ANALYZE_USAGE}
 ${SENSOR_USAGE}
 ${DB_USAGE}
-${ALERTS_USAGE}`;
+${ALERTS_USAGE}
+${SERVE_USAGE}
+${ACCESS_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -31,6 +36,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'db': return await runDb(rest);
       case 'sensor': return await runSensor(rest);
       case 'alerts': return await runAlerts(rest);
+      case 'serve': return await runServe(rest);
+      case 'token': return await runAccess('token', rest);
+      case 'user': return await runAccess('user', rest);
       case undefined: case 'help': case '-h': case '--help':
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;

@@ -10,6 +10,7 @@ import { VoipwatchError } from '../errors.ts';
 import { NetworkClassifier, DEFAULT_INTERNAL_NETWORKS } from '../net/networks.ts';
 import { resolveStoreConfig, type StoreConfig } from '../store/store-config.ts';
 import { parseAlertsConfig, type AlertsConfig } from '../../alerts/alerts-config.ts';
+import { resolveListen } from '../api/listen-address.ts';
 
 export interface SensorConfig {
   interfaces: readonly string[];
@@ -42,6 +43,8 @@ export interface SensorConfig {
   store: StoreConfig | null;
   allowRoot: boolean;
   alerts: AlertsConfig;
+  /** the API and dashboard served by the sensor itself (null: not served; `voipwatch serve` can serve them) */
+  api: { listen: string; tlsCertFile: string | null; tlsKeyFile: string | null; insecureListen: boolean } | null;
 }
 
 /**
@@ -79,6 +82,7 @@ const FILE_KEYS: Record<string, readonly string[] | null> = {
   allowRoot: null,
   // validated by alerts/alerts-config.ts
   alerts: null,
+  api: ['listen', 'tlsCertFile', 'tlsKeyFile', 'insecureListen'],
 };
 
 const bad = (where: string, msg: string): never => { throw new VoipwatchError('ERR_CONFIG', `${where}: ${msg}`); };
@@ -135,9 +139,21 @@ export function loadSensorConfig(flags: SensorFlags, env: NodeJS.ProcessEnv = pr
   }
 
   const alerts = parseAlertsConfig(file.alerts, env);
+  const apiListen = env.VOIPWATCH_API_LISTEN ?? f('api', 'listen');
+  let api: SensorConfig['api'] = null;
+  if (apiListen !== undefined && apiListen !== null && apiListen !== '') {
+    const where = env.VOIPWATCH_API_LISTEN !== undefined ? 'VOIPWATCH_API_LISTEN' : 'api.listen';
+    api = {
+      listen: str(where, apiListen, ''),
+      tlsCertFile: str('api.tlsCertFile', env.VOIPWATCH_API_TLS_CERT ?? f('api', 'tlsCertFile'), '') || null,
+      tlsKeyFile: str('api.tlsKeyFile', env.VOIPWATCH_API_TLS_KEY ?? f('api', 'tlsKeyFile'), '') || null,
+      insecureListen: bool('api.insecureListen', env.VOIPWATCH_API_INSECURE_LISTEN ?? f('api', 'insecureListen'), false),
+    };
+    try { resolveListen(api.listen, { certFile: api.tlsCertFile, keyFile: api.tlsKeyFile }, api.insecureListen, where); } catch (e) { bad(where, (e as Error).message.replace(/^[^:]+: /, '')); }
+  }
 
   return deepFreeze({
-    alerts,
+    alerts, api,
     interfaces, capture: { snaplen, bufferSizeMiB, promiscuous, filter }, queue: { maxPackets, maxMiB }, http,
     networks: { internal }, health: { dropAlertPct }, snapshotIntervalSec, settleSec, log: { level: level as SensorConfig['log']['level'] },
     store, allowRoot,

@@ -24,6 +24,8 @@ import type { SensorConfig } from './sensor-config.ts';
 import type { FastifyInstance } from 'fastify';
 import { AlertPipeline, queueDirOf } from '../../alerts/alert-pipeline.ts';
 import { defaultDataDir } from '../store/store-config.ts';
+import { buildApi } from '../api/api-server.ts';
+import { resolveListen } from '../api/listen-address.ts';
 
 /** Packets analyzed per turn of the event loop before capture callbacks get their turn. */
 const PACKETS_PER_TURN = 2_048;
@@ -38,6 +40,7 @@ export class Sensor {
   private capture: LiveCapture | null = null;
   private store: Store | null = null;
   private http: FastifyInstance | null = null;
+  private api: FastifyInstance | null = null;
   private pumpTimer: NodeJS.Immediate | NodeJS.Timeout | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private alertTimer: NodeJS.Timeout | null = null;
@@ -80,6 +83,14 @@ export class Sensor {
     this.http = buildSensorHttp(registry, () => this.health());
     await this.http.listen({ host: c.http.host, port: c.http.port });
     this.log.info({ listen: `${c.http.host}:${c.http.port}` }, 'metrics and health on HTTP');
+    if (c.api && this.store) {
+      const listen = resolveListen(c.api.listen, { certFile: c.api.tlsCertFile, keyFile: c.api.tlsKeyFile }, c.api.insecureListen, 'api.listen');
+      this.api = await buildApi({ store: this.store, https: listen.https, sensorHealth: () => { const h = this.health(); return { ok: h.ok, ...h.detail }; }, log: this.log });
+      await this.api.listen({ host: listen.host, port: listen.port });
+      this.log.info({ listen: c.api.listen, tls: Boolean(listen.https) }, 'API and dashboard on HTTP');
+    } else if (c.api) {
+      this.log.warn({}, 'api.listen is set but the store is off (--no-store): the API has nothing to serve');
+    }
   }
 
   /** SIGHUP: settings that can change without dropping capture (internal networks, log level). */
@@ -92,7 +103,7 @@ export class Sensor {
     if (next.log.level !== this.config.log.level) { this.log.level = next.log.level; changed.push('log.level'); }
     if (this.alerts) changed.push(...this.alerts.reload(next.alerts));
     void this.alerts?.refreshDecisions(Date.now() / 1000).catch((err: Error) => this.log.warn({ err: err.message }, 'allowlist and acknowledgements not re-read from the store'));
-    const restartOnly = (['interfaces', 'capture', 'queue', 'store', 'http'] as const).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]));
+    const restartOnly = (['interfaces', 'capture', 'queue', 'store', 'http', 'api'] as const).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(this.config[k]));
     this.config = { ...this.config, networks: next.networks, log: next.log, health: next.health, alerts: { ...this.config.alerts, allowlist: next.alerts.allowlist } };
     this.log.info({ changed, needRestart: restartOnly }, restartOnly.length ? 'configuration reloaded; some changes need a restart' : 'configuration reloaded');
   }
@@ -116,6 +127,7 @@ export class Sensor {
     const drops = this.dropTotals(kernel);
     this.log.info({ packets: result.stats.packets, drops, queueHighWater: this.queue.highWater, findings: result.report.findings.length }, 'capture stopped');
     if (reportPath) writeFileSync(reportPath, JSON.stringify(result.report, null, 2) + '\n');
+    await this.api?.close();
     const stats = await this.store?.close();
     if (stats) this.log.info({ rowsWritten: stats.rowsWritten, spoolBatches: stats.spoolBatches, rowsDropped: stats.rowsDropped }, 'store closed');
     await this.http?.close();

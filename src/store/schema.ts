@@ -244,6 +244,29 @@ function alertTableSpecs(ttl: Readonly<Record<StoredTable, number>>): TableSpec[
   ];
 }
 
+/**
+ * Who may use the API and dashboard: API tokens (only a SHA-256 of the secret part is kept)
+ * and dashboard users (only a scrypt hash). Latest version wins; revoking is a new row.
+ */
+function accessTableSpecs(ttl: Readonly<Record<StoredTable, number>>): TableSpec[] {
+  const scope = "Enum8('read' = 1, 'write' = 2)";
+  return [
+    {
+      name: 'api_tokens',
+      columns: ['token_id String', 'name String', `scope ${scope}`, 'token_sha256 String', 'actor String', `created_at ${TS}`,
+        'revoked UInt8', `updated_at ${TS}`],
+      engine: 'ReplacingMergeTree', version: 'updated_at', partitionBy: null, orderBy: 'token_id',
+      ttl: { column: 'updated_at', days: ttl.api_tokens }, shardingKey: 'cityHash64(token_id)',
+    },
+    {
+      name: 'users',
+      columns: ['name String', `scope ${scope}`, 'scrypt_hash String', 'actor String', `created_at ${TS}`, 'disabled UInt8', `updated_at ${TS}`],
+      engine: 'ReplacingMergeTree', version: 'updated_at', partitionBy: null, orderBy: 'name',
+      ttl: { column: 'updated_at', days: ttl.users }, shardingKey: 'cityHash64(name)',
+    },
+  ];
+}
+
 const MIGRATIONS_TABLE: TableSpec = {
   name: 'schema_migrations',
   columns: ['version UInt32', 'name String', `applied_at ${TS}`],
@@ -332,7 +355,12 @@ export function migrations(layout: SchemaLayout): Migration[] {
       name: 'alerts, alert_acks, allowlist, audit_log, alert_deliveries',
       statements: alertTableSpecs(layout.ttlDays).flatMap((s) => createTable(layout, s)),
     },
+    {
+      version: 4,
+      name: 'api_tokens, users',
+      statements: accessTableSpecs(layout.ttlDays).flatMap((s) => createTable(layout, s)),
+    },
   ];
 }
 
-export const LATEST_SCHEMA_VERSION = 3;
+export const LATEST_SCHEMA_VERSION = 4;
