@@ -14,6 +14,10 @@ command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # The live sensor suite: network namespaces and a veth pair (iproute2), replay (tcpreplay).
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v tcpreplay >/dev/null 2>&1 || need+=(tcpreplay)
+# The dashboard's browser tests: Debian's Chromium, driven by playwright-core.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# TLS test certificates (syslog over TLS).
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && { echo "test dependencies present"; exit 0; }
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then exec sudo --preserve-env=DEBIAN_FRONTEND "$0" "$@"; fi

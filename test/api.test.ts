@@ -35,13 +35,14 @@ test.after(async () => { await app.close(); });
 const allFindings = () => fx.reports.flatMap((r) => r.findings);
 
 test('should answer nothing under /api without a token or session, and a wrong token the same', async () => {
-  for (const url of ['/api/v1/alerts', '/api/v1/devices', '/api/v1/health', '/api/docs', '/api/v1/alerts/stream']) {
+  for (const url of ['/api/v1/alerts', '/api/v1/devices', '/api/v1/health', '/api/docs', '/api/v1/alerts/stream', '/api/v1/overview', '/api/v1/calls']) {
     const res = await app.inject({ method: 'GET', url });
     assert.is(res.statusCode, 401, url);
     assert.is(res.json().code, 'ERR_UNAUTHENTICATED');
   }
   assert.is((await get('/api/v1/alerts', 'vw_0123456789abcdef_' + 'A'.repeat(43))).statusCode, 401);
   assert.is((await get('/api/v1/alerts', 'not-a-token')).statusCode, 401);
+  assert.equal((await app.inject({ method: 'GET', url: '/api/v1/session' })).json(), { user: null, scope: null, csrf: null }, 'asking who is signed in reveals nothing else');
 });
 
 test('should serve the dashboard with a strict Content-Security-Policy and hardening headers', async () => {
@@ -104,6 +105,22 @@ test('should filter alerts by severity, rule, device and text, and treat SQL in 
   assert.is((await get('/api/v1/alerts?bogus=1')).statusCode, 400, 'unknown parameters are refused, not ignored');
   const total = Number((await (await fx.store.client.query({ query: `SELECT count() AS n FROM ${tableRef(fx.store.layout, 'alerts')}`, format: 'JSONEachRow' })).json<{ n: string }>())[0].n);
   assert.ok(total > 0, 'the tables are all still there');
+});
+
+test('should list findings in the contract shape and page through them', async () => {
+  const first = (await get('/api/v1/findings?limit=4')).json() as { items: { id: string; device: { ip: string } }[]; next_cursor: string | null };
+  assert.is(first.items.length, 4);
+  assert.ok(first.next_cursor);
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = (await get(`/api/v1/findings?limit=4${cursor ? `&cursor=${cursor}` : ''}`)).json() as { items: { id: string }[]; next_cursor: string | null };
+    ids.push(...page.items.map((f) => f.id));
+    cursor = page.next_cursor;
+  } while (cursor);
+  assert.equal([...ids].sort(), allFindings().map((f) => f.id).sort());
+  const hostile = (await get('/api/v1/findings?device=10.30.0.5&limit=50')).json() as { items: { device: { user_agent: string } }[] };
+  assert.ok(hostile.items.length >= 4 && hostile.items.every((f) => f.device.user_agent === HOSTILE.userAgent));
 });
 
 test('should refuse writes to a read token, and record an acknowledgement made with a write token', async () => {

@@ -158,8 +158,9 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     reply.setCookie(SESSION_COOKIE, s.id, { httpOnly: true, sameSite: 'strict', secure: tls, path: '/', maxAge: 24 * 3600 });
     return { user: principal.name, scope: principal.scope, csrf: s.csrf };
   });
-  app.get('/api/v1/session', { schema: { tags: ['session'], response: { 200: anyObject, 401: errorSchema } } }, async (req, reply) => {
-    if (!req.principal) return reply.code(401).send({ error: 'not signed in', code: 'ERR_UNAUTHENTICATED' });
+  // Not signed in is an answer here, not an error: the dashboard asks before it shows the login.
+  app.get('/api/v1/session', { schema: { tags: ['session'], response: { 200: anyObject } } }, async (req) => {
+    if (!req.principal) return { user: null, scope: null, csrf: null };
     return { user: req.principal.name, scope: req.principal.scope, csrf: req.sessionCsrf };
   });
   app.delete('/api/v1/session', { schema: { tags: ['session'] } }, async (req, reply) => {

@@ -147,12 +147,21 @@ export async function listFindings(store: StoreAccess, f: FindingFilter): Promis
   if (cursor) where.push('(last_seen, id) < ({c0:DateTime64(3)}, {c1:String})');
   const params: Record<string, unknown> = { rule: f.rule ?? '', severity: f.severity ?? [], device: f.device ?? '', site: f.site ?? '', from: chTime(f.from, 'min'), to: chTime(f.to, 'max'), limit: f.limit + 1 };
   if (cursor) { params.c0 = cursor[0]; params.c1 = cursor[1]; }
-  // The latest row per identity (ReplacingMergeTree keeps older ones until it merges).
-  const found = await rows<Record<string, string>>(store, `
+  // Two steps, so a page costs a top-N over three narrow columns rather than a sort of whole
+  // rows: the newest identities first (a replaced row may still be there until the engine
+  // merges: the duplicates are dropped here), then those rows in full.
+  const top = await rows<{ sensor: string; id: string; last_seen: string }>(store, `
+    SELECT sensor, id, last_seen FROM ${t(store, 'findings')} WHERE ${where.join(' AND ')}
+    ORDER BY last_seen DESC, id DESC LIMIT {scan:UInt32}`, { ...params, scan: (f.limit + 1) * 3 });
+  const seenIds = new Set<string>();
+  const keys = top.filter((r) => { const k = `${r.sensor}\0${r.id}`; if (seenIds.has(k)) return false; seenIds.add(k); return true; }).slice(0, f.limit + 1);
+  const full = keys.length === 0 ? [] : await rows<Record<string, string>>(store, `
     SELECT id, rule, toString(severity) AS severity_text, toString(device_ip) AS device_text, device_mac, device_vendor, device_model, device_firmware, device_user_agent,
       toString(peer_ip) AS peer_text, peer_internal, first_seen, last_seen, count, summary, evidence, sensor, site
-    FROM ${t(store, 'findings')} WHERE ${where.join(' AND ')}
-    ORDER BY last_seen DESC, id DESC LIMIT 1 BY sensor, id LIMIT {limit:UInt32}`, params);
+    FROM ${t(store, 'findings')} WHERE id IN {ids:Array(String)} AND sensor IN {sensors:Array(String)}
+    ORDER BY last_seen DESC, id DESC LIMIT 1 BY sensor, id`, { ids: [...new Set(keys.map((k) => k.id))], sensors: [...new Set(keys.map((k) => k.sensor))] });
+  const wanted = new Set(keys.map((k) => `${k.sensor}\0${k.id}`));
+  const found = full.filter((r) => wanted.has(`${r.sensor}\0${r.id}`));
   const page = found.slice(0, f.limit);
   const last = page.at(-1);
   return {
