@@ -63,7 +63,9 @@ export async function runServe(argv: string[]): Promise<number> {
     throw new VoipwatchError('ERR_LISTEN', `cannot listen on ${v.listen}: ${(err as Error).message}`, { cause: err });
   }
   const scheme = listen.https ? 'https' : 'http';
-  process.stderr.write(`voipwatch: serving the dashboard and API on ${scheme}://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}/ (store: ${store.where})\n`);
+  const bound = app.server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : listen.port;
+  process.stderr.write(`voipwatch: serving the dashboard and API on ${scheme}://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}/ (store: ${store.where})\n`);
   return await new Promise<number>((resolve) => {
     new StopSignal(() => {
       void app.close().then(() => store.close()).then(() => resolve(0), () => resolve(1));
