@@ -21,6 +21,7 @@
  *   API list and coverage queries, p99 with   < 300 ms (bench/api-latency.ts; the peer is the
  *     10 M findings and 10 M streams stored      route's main SQL run directly)
  *   dashboard first load (Chromium)           < 1 s
+ *   weekly report, 1 M calls, 5,000 devices   < 5 s (bench/weekly-report.ts)
  *
  * Stages: the capture (bench/make-capture.ts, built once into bench/out/ and reused), a tiny
  * analysis for the fixed start-up cost, RUNS timed analyses of the capture, tshark on the same
@@ -31,7 +32,7 @@
  * polling VmHWM in /proc. Results go to stdout and bench/out/results.json.
  *
  *   npm run bench -- [--runs N] [--fuzz-inputs N] [--fuzz-seed S] [--streams N]
- *                    [--skip-tshark] [--skip-fuzz] [--skip-profile] [--skip-store] [--skip-alerts] [--skip-api]
+ *                    [--skip-tshark] [--skip-fuzz] [--skip-profile] [--skip-store] [--skip-alerts] [--skip-api] [--skip-weekly]
  *                    [--live | --skip-live] [--soak-sec S]
  *
  * The live stage runs by default when it can (root, ip, tcpreplay); --live makes it required.
@@ -49,6 +50,7 @@ import type { StoreWriteResult } from './store-write.ts';
 import { DEFAULT_LIVE, liveMissing, runLive, type LiveResult } from './live-rate.ts';
 import type { AlertBenchResult } from './alert-delivery.ts';
 import type { ApiBenchResult } from './api-latency.ts';
+import type { WeeklyBenchResult } from './weekly-report.ts';
 
 import type { AnalysisReport } from '../src/report/json-report.ts';
 
@@ -70,9 +72,10 @@ const TARGET = Object.freeze({
   alertP99Ms: 1_000,
   apiP99Ms: 300,
   dashboardFirstLoadMs: 1_000,
+  weeklyReportMs: 5_000,
 });
 
-interface Args { runs: number; fuzzInputs: number; fuzzSeed: number; streams: number; skipTshark: boolean; skipFuzz: boolean; skipProfile: boolean; skipStore: boolean; skipAlerts: boolean; skipApi: boolean; live: 'auto' | 'on' | 'off'; soakSec: number }
+interface Args { runs: number; fuzzInputs: number; fuzzSeed: number; streams: number; skipTshark: boolean; skipFuzz: boolean; skipProfile: boolean; skipStore: boolean; skipAlerts: boolean; skipApi: boolean; skipWeekly: boolean; live: 'auto' | 'on' | 'off'; soakSec: number }
 
 function parseArgs(argv: string[]): Args {
   const val = (name: string, dflt: number): number => {
@@ -93,6 +96,7 @@ function parseArgs(argv: string[]): Args {
     skipStore: argv.includes('--skip-store'),
     skipAlerts: argv.includes('--skip-alerts'),
     skipApi: argv.includes('--skip-api'),
+    skipWeekly: argv.includes('--skip-weekly'),
     live: argv.includes('--skip-live') ? 'off' : argv.includes('--live') ? 'on' : 'auto',
     soakSec: val('--soak-sec', DEFAULT_LIVE.soakSec),
   };
@@ -209,7 +213,7 @@ async function main(): Promise<number> {
   for (const [k, v] of Object.entries(m)) log(`  ${k.padEnd(13)} ${v}`);
   log();
 
-  log('[1/12] capture');
+  log('[1/13] capture');
   const capture = ensureCapture();
   log(`  ${relative(REPO, capture.path)}: ${fmt(capture.packets)} packets, ${fmt(capture.bytes / 2 ** 20, 1)} MiB, ${capture.durationSec} s of traffic` +
     (capture.reused ? ' (reused)' : ` (built in ${fmt(capture.generatedInSec ?? 0, 1)} s)`));
@@ -217,11 +221,11 @@ async function main(): Promise<number> {
     `${fmt(capture.rtpPackets)} RTP + ${fmt(capture.rtcpPackets)} RTCP, ${fmt(capture.sipMessages)} SIP, ${capture.httpExchanges} HTTP exchanges, ${capture.tlsSessions} TLS sessions (${fmt(capture.tcpPackets)} TCP packets)`);
 
   const analyzeCmd = (file: string) => [process.execPath, 'bin/voipwatch.js', 'analyze', '--no-store', '--format', 'json', file];
-  log('[2/12] start-up cost (analysis of a 7-packet capture)');
+  log('[2/13] start-up cost (analysis of a 7-packet capture)');
   const tiny = await timed(analyzeCmd('captures/provisioning-plaintext.pcap'));
   log(`  ${fmt(tiny.wallSec, 2)} s wall, ${fmt(tiny.maxRssMB, 0)} MB RSS`);
 
-  log(`[3/12] voipwatch analyze, ${args.runs} run(s)`);
+  log(`[3/13] voipwatch analyze, ${args.runs} run(s)`);
   const runs: Timed[] = [];
   let checks: Check[] = [];
   for (let i = 0; i < args.runs; i++) {
@@ -239,20 +243,20 @@ async function main(): Promise<number> {
 
   let tshark: (Timed & { streams: number }) | null = null;
   if (!args.skipTshark && String(m.tshark) !== 'not installed') {
-    log('[4/12] tshark -r FILE -q -z sip,stat -z rtp,streams');
+    log('[4/13] tshark -r FILE -q -z sip,stat -z rtp,streams');
     const r = await timed(['tshark', '-r', capture.path, '-q', '-z', 'sip,stat', '-z', 'rtp,streams']);
     tshark = { ...r, streams: tsharkStreams(r.stdout) };
     log(`  ${fmt(r.wallSec, 2)} s wall, ${fmt(r.userSec + r.sysSec, 2)} s CPU, peak RSS ${fmt(r.maxRssMB, 0)} MB, ${tshark.streams} RTP streams listed, exit ${r.status}`);
-  } else log('[4/12] tshark skipped');
+  } else log('[4/13] tshark skipped');
 
-  log(`[5/12] memory per active RTP stream (${fmt(args.streams)} concurrent, in process)`);
+  log(`[5/13] memory per active RTP stream (${fmt(args.streams)} concurrent, in process)`);
   const mem = await streamMemory(args.streams);
   log(`  ${fmt(mem.activeStreams)} active streams: heap +${mem.heapDeltaMB} MB = ${mem.heapBytesPerStream} B/stream, RSS +${mem.rssDeltaMB} MB = ${mem.rssBytesPerStream} B/stream`);
   log(`  caps: MEDIA_LIMITS.maxStreams ${fmt(mem.caps.maxStreams)}, maxCandidates ${fmt(mem.caps.maxCandidates)}, idle timeout ${mem.caps.idleTimeoutSec} s (${mem.note})`);
 
   let fuzz: FuzzResult | null = null;
   if (!args.skipFuzz) {
-    log(`[6/12] fuzz: ${fmt(args.fuzzInputs)} inputs, seed ${args.fuzzSeed}`);
+    log(`[6/13] fuzz: ${fmt(args.fuzzInputs)} inputs, seed ${args.fuzzSeed}`);
     fuzz = await runFuzzIsolated({
       seed: args.fuzzSeed, inputs: args.fuzzInputs, artifactDir: join(OUT_DIR, 'fuzz-failures'),
       onCorpus: (s) => log(`  corpus: ${s}`),
@@ -261,28 +265,28 @@ async function main(): Promise<number> {
     log(`  ${fmt(fuzz.inputs)} inputs in ${fmt(fuzz.elapsedMs / 1000, 1)} s = ${fmt(fuzz.inputs / (fuzz.elapsedMs / 1000))} inputs/s, ${fuzz.failures.length} failures`);
     log(`  per target (inputs, slowest input ms): ${TARGETS.map((t) => `${t} ${fmt(fuzz!.perTarget[t].inputs)}/${fmt(fuzz!.perTarget[t].maxMs, 1)}`).join(', ')}`);
     for (const f of fuzz.failures) log(formatFailure(f).split('\n').map((l) => `  ${l}`).join('\n'));
-  } else log('[6/12] fuzz skipped');
+  } else log('[6/13] fuzz skipped');
 
   let profile: ProfileResult | null = null;
   if (!args.skipProfile) {
-    log('[7/12] CPU profile of one more analysis (node --cpu-prof), self time');
+    log('[7/13] CPU profile of one more analysis (node --cpu-prof), self time');
     // A first run fills the child's own tsx cache, so module compilation stays out of the profile.
     profile = profileRun(analyzeCmd(capture.path).slice(1), OUT_DIR, 12, PIN, analyzeCmd('captures/sip-udp-call.pcap').slice(1));
     log(`  profiled run ${fmt(profile.wallSec, 2)} s, ${fmt(profile.sampledMs / 1000, 2)} s sampled; ${relative(REPO, profile.profilePath)}`);
     log(`  ${'#'.padStart(3)} ${'self %'.padStart(6)} ${'self ms'.padStart(8)}  function @ file:line`);
     for (const h of profile.top) log(`  ${String(h.rank).padStart(3)} ${fmt(h.selfPct, 1).padStart(6)} ${fmt(h.selfMs, 0).padStart(8)}  ${h.functionName} @ ${h.location}`);
-  } else log('[7/12] profile skipped');
+  } else log('[7/13] profile skipped');
 
   let storeWrite: StoreWriteResult | null = null;
   const storeRuns: Timed[] = [];
   if (!args.skipStore) {
-    log('[8/12] rows/s into the embedded store (row builders → batched writer → chDB), 200,000 rows per table');
+    log('[8/13] rows/s into the embedded store (row builders → batched writer → chDB), 200,000 rows per table');
     const r = await timed([process.execPath, '--import', 'tsx', 'bench/store-write.ts', '--rows', '200000']);
     if (r.status !== 0) throw new Error(`store stage failed: ${r.stderr.slice(-2000)}`);
     storeWrite = JSON.parse(r.stdout.trim().split('\n').pop()!) as StoreWriteResult;
     for (const t of storeWrite.tables) log(`  ${t.table.padEnd(12)} ${fmt(t.rows)} rows in ${fmt(t.seconds, 2)} s = ${fmt(t.rowsPerSec)} rows/s`);
     log(`  all tables: ${fmt(storeWrite.overallRowsPerSec)} rows/s (batches of ${fmt(storeWrite.batchRows)})`);
-    log(`[9/12] voipwatch analyze with the store (a new embedded data directory each run), ${args.runs} run(s)`);
+    log(`[9/13] voipwatch analyze with the store (a new embedded data directory each run), ${args.runs} run(s)`);
     for (let i = 0; i < args.runs; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'voipwatch-bench-analyze-'));
       try {
@@ -294,17 +298,17 @@ async function main(): Promise<number> {
         rmSync(dir, { recursive: true, force: true });
       }
     }
-  } else log('[8/12] store skipped');
+  } else log('[8/13] store skipped');
   let live: LiveResult | null = null;
   let liveNote = 'skipped';
   const missing = liveMissing();
-  if (args.live === 'off') log('[10/12] live capture skipped (--skip-live)');
+  if (args.live === 'off') log('[10/13] live capture skipped (--skip-live)');
   else if (missing.length > 0) {
     if (args.live === 'on') throw new Error(`--live needs ${missing.join(', ')}`);
     liveNote = `not run: missing ${missing.join(', ')}`;
-    log(`[10/12] live capture ${liveNote}`);
+    log(`[10/13] live capture ${liveNote}`);
   } else {
-    log(`[10/12] live capture: tcpreplay at rising rates into a veth between two namespaces, voipwatch sensor on the other end; soak ${args.soakSec} s`);
+    log(`[10/13] live capture: tcpreplay at rising rates into a veth between two namespaces, voipwatch sensor on the other end; soak ${args.soakSec} s`);
     live = await runLive({ soakSec: args.soakSec, log });
     const t = live.topSpeed;
     log(`  highest rate with zero drops ${fmt(live.highestZeroDropPps)} packets/s; sensor ${fmt(live.cpuUsPerPacket, 2)} µs CPU/packet = ${fmt(live.oneCorePps)} packets/s on one core` +
@@ -312,23 +316,31 @@ async function main(): Promise<number> {
   }
   let alerts: AlertBenchResult | null = null;
   if (!args.skipAlerts) {
-    log('[11/12] alerts: 20,000 through the durable outbox to a signature-checking receiver; packet → webhook latency over 10 s of attacks');
+    log('[11/13] alerts: 20,000 through the durable outbox to a signature-checking receiver; packet → webhook latency over 10 s of attacks');
     const r = await timed([process.execPath, '--import', 'tsx', 'bench/alert-delivery.ts']);
     if (r.status !== 0) throw new Error(`alert stage failed: ${r.stderr.slice(-2000)}`);
     alerts = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as AlertBenchResult;
     log(`  ${fmt(alerts.alertsPerSec)} alerts/s delivered (queued at ${fmt(alerts.enqueuePerSec)}/s); peer (bare keep-alive client, no disk) ${fmt(alerts.peerPerSec)}/s = ${fmt(alerts.ratio, 2)}x`);
     log(`  latency packet → webhook over ${fmt(alerts.latency.alerts)} alerts of ${fmt(alerts.latency.attacks)} attacks: p50 ${fmt(alerts.latency.p50Ms, 0)} ms, p99 ${fmt(alerts.latency.p99Ms, 0)} ms, max ${fmt(alerts.latency.maxMs, 0)} ms (alert tick every ${alerts.latency.evaluateIntervalMs} ms)`);
-  } else log('[11/12] alerts skipped');
+  } else log('[11/13] alerts skipped');
   let apiBench: ApiBenchResult | null = null;
   if (!args.skipApi) {
-    log('[12/12] API: 10 M findings + 10 M streams + 1 M calls in a new embedded store; p50/p99 of the main routes; dashboard first load in Chromium');
+    log('[12/13] API: 10 M findings + 10 M streams + 1 M calls in a new embedded store; p50/p99 of the main routes; dashboard first load in Chromium');
     const r = await timed([process.execPath, '--import', 'tsx', 'bench/api-latency.ts']);
     if (r.status !== 0) throw new Error(`API stage failed: ${r.stderr.slice(-2000)}`);
     apiBench = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as ApiBenchResult;
     log(`  filled in ${fmt(apiBench.fillSeconds, 1)} s`);
     for (const x of apiBench.routes) log(`  ${x.route.padEnd(34)} p50 ${fmt(x.p50Ms, 0).padStart(5)} ms  p99 ${fmt(x.p99Ms, 0).padStart(5)} ms${x.sqlP50Ms !== null ? `  (its SQL alone: p50 ${fmt(x.sqlP50Ms, 0)} ms)` : ''}`);
     log(`  dashboard first load: ${apiBench.firstLoadMs !== null ? `${fmt(apiBench.firstLoadMs, 0)} ms` : '—'} (${apiBench.firstLoadNote})`);
-  } else log('[12/12] API skipped');
+  } else log('[12/13] API skipped');
+  let weekly: WeeklyBenchResult | null = null;
+  if (!args.skipWeekly) {
+    log('[13/13] weekly report: one week of 1,000,000 calls, 2,000,000 streams, 5,000 phones; compute + render HTML');
+    const r = await timed([process.execPath, '--import', 'tsx', 'bench/weekly-report.ts']);
+    if (r.status !== 0) throw new Error(`weekly stage failed: ${r.stderr.slice(-2000)}`);
+    weekly = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as WeeklyBenchResult;
+    log(`  filled in ${fmt(weekly.fillSeconds, 1)} s; runs ${weekly.runs.map((x) => `${fmt(x.totalMs, 0)} ms (compute ${fmt(x.computeMs, 0)}, HTML ${fmt(x.renderMs, 0)})`).join(', ')}; peer: one count over the week ${fmt(weekly.peerCountMs, 0)} ms`);
+  } else log('[13/13] weekly report skipped');
   const apiWorstP99 = apiBench ? Math.max(...apiBench.routes.filter((x) => x.route !== 'overview').map((x) => x.p99Ms)) : NaN;
   const bestStored = storeRuns.length ? storeRuns.reduce((a, b) => (b.wallSec < a.wallSec ? b : a)) : null;
   const storeCostPct = bestStored ? (1 - best.wallSec / bestStored.wallSec) * 100 : NaN;
@@ -368,6 +380,7 @@ async function main(): Promise<number> {
     { metric: 'packet → webhook latency p99 (ms)', value: alerts ? fmt(alerts.latency.p99Ms, 0) : 'skipped', target: `< ${fmt(TARGET.alertP99Ms)}`, pass: alerts ? alerts.latency.p99Ms < TARGET.alertP99Ms : null },
     { metric: 'API list/coverage queries, worst p99 (ms)', value: apiBench ? fmt(apiWorstP99, 0) : 'skipped', target: `< ${fmt(TARGET.apiP99Ms)}`, pass: apiBench ? apiWorstP99 < TARGET.apiP99Ms : null },
     { metric: 'dashboard first load (ms)', value: apiBench?.firstLoadMs != null ? fmt(apiBench.firstLoadMs, 0) : (apiBench ? apiBench.firstLoadNote : 'skipped'), target: `< ${fmt(TARGET.dashboardFirstLoadMs)}`, pass: apiBench?.firstLoadMs != null ? apiBench.firstLoadMs < TARGET.dashboardFirstLoadMs : null },
+    { metric: 'weekly report, 1 M calls / 5,000 devices (ms)', value: weekly ? fmt(weekly.bestTotalMs, 0) : 'skipped', target: `< ${fmt(TARGET.weeklyReportMs)}`, pass: weekly ? weekly.bestTotalMs < TARGET.weeklyReportMs : null },
   ];
   const totalSec = Number(process.hrtime.bigint() - started) / 1e9;
   const loadEnd = loadavg()[0];
@@ -392,6 +405,7 @@ async function main(): Promise<number> {
     live,
     alerts,
     api: apiBench,
+    weekly,
     table: rows,
     totalSec,
     loadAverageEnd: loadavg(),

@@ -16,6 +16,8 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v tcpreplay >/dev/null 2>&1 || need+=(tcpreplay)
 # The dashboard's browser tests: Debian's Chromium, driven by playwright-core.
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The weekly report's PDF, turned into PNG pages by the tests.
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # TLS test certificates (syslog over TLS).
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && { echo "test dependencies present"; exit 0; }

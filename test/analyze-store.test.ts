@@ -109,8 +109,8 @@ test('db migrate brings a new store to the latest schema and says so', async () 
   assert.is(before.version, 0);
   const res = await voipwatch(['db', 'migrate', '--data-dir', dir]);
   assert.is(res.code, 0);
-  assert.match(res.stdout, /applied migrations 1, 2, 3, 4; schema at version 4/);
-  assert.match((await voipwatch(['db', 'migrate', '--data-dir', dir])).stdout, /schema up to date at version 4/);
+  assert.match(res.stdout, /applied migrations 1, 2, 3, 4, 5; schema at version 5/);
+  assert.match((await voipwatch(['db', 'migrate', '--data-dir', dir])).stdout, /schema up to date at version 5/);
 });
 
 test('names an unreachable ClickHouse server and exits 2 from db status', async () => {

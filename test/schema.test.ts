@@ -16,7 +16,7 @@ const EVENT_TABLES = ['calls', 'rtp_streams', 'tls_sessions', 'http_logins', 'si
 const STATE_TABLES = ['findings', 'devices'];
 /** Alert state per sensor, and people's decisions (acknowledgements, allowlist, audit), which span sensors. */
 const ALERT_TABLES = ['alerts', 'alert_deliveries'];
-const DECISION_TABLES = ['alert_acks', 'allowlist', 'audit_log', 'api_tokens', 'users'];
+const DECISION_TABLES = ['alert_acks', 'allowlist', 'audit_log', 'api_tokens', 'users', 'weekly_reports'];
 
 const ddl = suite('schema DDL (single node)');
 
@@ -129,10 +129,10 @@ const applied = suite('migrations on the embedded engine');
 applied('applies every migration once and is idempotent', async () => {
   const client = embeddedClickHouse();
   const layout: SchemaLayout = { ...single, database: 'schema_idempotent' };
-  assert.equal(await applyMigrations(client, layout), [1, 2, 3, 4]);
+  assert.equal(await applyMigrations(client, layout), [1, 2, 3, 4, 5]);
   assert.equal(await applyMigrations(client, layout), []);
   const status = await migrationStatus(client, layout);
-  assert.equal(status.applied.map((a) => a.version), [1, 2, 3, 4]);
+  assert.equal(status.applied.map((a) => a.version), [1, 2, 3, 4, 5]);
   assert.equal(status.pending, []);
 });
 

@@ -56,19 +56,24 @@ export class WebhookSender implements AlertSender {
     try { rendered = this.render(event); } catch (err) {
       return Promise.resolve({ ok: false, retry: false, status: null, retryAfterMs: null, error: `cannot render the alert: ${(err as Error).message}`, body: '' });
     }
-    const body = Buffer.from(rendered.body, 'utf8');
+    return this.post(rendered.body, rendered.contentType, rendered.headers, event.event_id);
+  }
+
+  /** One signed POST of any body (alerts, weekly reports), with its idempotency key. */
+  post(text: string, contentType: string, extraHeaders: Record<string, string>, idempotencyKey: string): Promise<SendResult> {
+    const body = Buffer.from(text, 'utf8');
     const headers: Record<string, string | number> = {
       ...this.dest.headers,
-      ...rendered.headers,
-      'content-type': rendered.contentType,
+      ...extraHeaders,
+      'content-type': contentType,
       'content-length': body.length,
       'user-agent': `voipwatch/${VOIPWATCH_VERSION}`,
-      'idempotency-key': event.event_id,
-      'x-voipwatch-event-id': event.event_id,
+      'idempotency-key': idempotencyKey,
+      'x-voipwatch-event-id': idempotencyKey,
     };
     const ts = Math.floor(Date.now() / 1000);
     headers['x-voipwatch-timestamp'] = String(ts);
-    if (this.dest.secret) headers['x-voipwatch-signature'] = signBody(this.dest.secret, ts, rendered.body);
+    if (this.dest.secret) headers['x-voipwatch-signature'] = signBody(this.dest.secret, ts, text);
     if (this.url.username || this.url.password) {
       headers.authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(this.url.username)}:${decodeURIComponent(this.url.password)}`).toString('base64')}`;
     }

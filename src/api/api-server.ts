@@ -20,7 +20,10 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { AccessControl, SessionStore, type Principal } from './access.ts';
 import * as q from './queries.ts';
-import { parseIsoWeek, lastFullIsoWeek } from './iso-week.ts';
+import { computeWeeklyReport } from '../weekly/compute-weekly.ts';
+import { lastFullWeek } from '../weekly/week-window.ts';
+import { listReports, loadReport } from '../weekly/report-history.ts';
+import { renderHtml } from '../weekly/render-html.ts';
 import { makeAllowlistEntry, parseExpiry } from '../../alerts/allowlist.ts';
 import { loadAllowlist, removeAcknowledgement, removeAllowlistEntry, saveAcknowledgement, saveAllowlistEntry, loadAcknowledgements } from '../../alerts/alert-store.ts';
 import { isVoipwatchError } from '../errors.ts';
@@ -38,12 +41,16 @@ export interface ApiOptions {
   loginsPerMinute?: number;
   /** milliseconds between polls of the store for the live alert stream */
   streamPollMs?: number;
+  /** the time zone weekly reports are taken in (default UTC) */
+  timeZone?: string;
   /** where unexpected errors are reported (the answer itself says only "internal error") */
   log?: { error(o: object, m: string): void };
 }
 
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
   + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export const REPORT_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
 const SESSION_COOKIE = 'vw_session';
 const MAX_STREAM_CLIENTS = 100;
@@ -103,7 +110,10 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.decorateRequest('sessionCsrf', null);
 
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    // The printable report carries its own inline <style> and never a script.
+    const isReport = reply.getHeader('x-report-csp') !== undefined;
+    reply.removeHeader('x-report-csp');
+    reply.header('content-security-policy', isReport ? REPORT_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
@@ -297,15 +307,24 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       devices, sensors: sensorList,
     };
   });
-  app.get('/api/v1/reports/weekly', { schema: { tags: ['reports'], querystring: { type: 'object', additionalProperties: false, properties: { week: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' } } }, response: responses(anyObject) } }, async (req) => {
-    const week = (req.query as { week?: string }).week ?? lastFullIsoWeek(new Date());
-    const { from, to } = parseIsoWeek(week);
-    const ch = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
-    const prevFrom = new Date(from.getTime() - 7 * 86_400_000);
-    const [cur, prev, open, plaintext] = await Promise.all([
-      q.coverageOver(store, ch(from), ch(to), null), q.coverageOver(store, ch(prevFrom), ch(from), null), q.openAlertCounts(store), q.plaintextDevices(store, ch(from), ch(to), 200),
-    ]);
-    return { week, from: from.toISOString(), to: to.toISOString(), coverage: cur.total, previous: prev.total, open_alerts_by_rule: open.byRule, plaintext_devices: plaintext };
+  // The weekly report: the same computation as `voipwatch report` (one set of numbers everywhere).
+  const weekQuery = { type: 'object', additionalProperties: false, properties: { week: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' }, tz: text(64) } };
+  app.get('/api/v1/reports/weekly', { schema: { tags: ['reports'], querystring: weekQuery, response: responses(anyObject) } }, async (req) => {
+    const v = req.query as { week?: string; tz?: string };
+    const tz = v.tz ?? opts.timeZone ?? 'UTC';
+    const week = v.week ?? lastFullWeek(Date.now(), tz);
+    const saved = v.week ? await loadReport(store, week, tz) : null;
+    return saved?.report ?? computeWeeklyReport(store, { week, timeZone: tz });
+  });
+  app.get('/api/v1/reports', { schema: { tags: ['reports'], description: 'Weekly reports kept in the store (generated on schedule or with voipwatch report --save)', response: responses({ type: 'object', properties: { items: { type: 'array', items: anyObject } } }) } }, async () => ({ items: await listReports(store) }));
+  app.get('/api/v1/reports/weekly.html', { schema: { tags: ['reports'], querystring: weekQuery } }, async (req, reply) => {
+    const v = req.query as { week?: string; tz?: string };
+    const tz = v.tz ?? opts.timeZone ?? 'UTC';
+    const week = v.week ?? lastFullWeek(Date.now(), tz);
+    const saved = await loadReport(store, week, tz);
+    const html = saved?.html ?? renderHtml(await computeWeeklyReport(store, { week, timeZone: tz }));
+    // A self-contained document with its own <style> and no script at all.
+    return reply.type('text/html; charset=utf-8').header('x-report-csp', '1').send(html);
   });
 
   app.get('/api/v1/health', { schema: { tags: ['health'], response: responses(anyObject) } }, async () => {

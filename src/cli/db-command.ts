@@ -21,7 +21,7 @@ options:
 `;
 
 const COUNTED_TABLES = ['findings', 'calls', 'rtp_streams', 'devices', 'tls_sessions', 'http_logins', 'sip_messages', 'coverage_daily',
-  'alerts', 'alert_acks', 'allowlist', 'audit_log', 'alert_deliveries', 'api_tokens', 'users'];
+  'alerts', 'alert_acks', 'allowlist', 'audit_log', 'alert_deliveries', 'api_tokens', 'users', 'weekly_reports'];
 
 export async function runDb(argv: string[]): Promise<number> {
   let parsed;

@@ -7,6 +7,7 @@ import { runDb, DB_USAGE } from './db-command.ts';
 import { runSensor, SENSOR_USAGE } from './sensor-command.ts';
 import { runAlerts, ALERTS_USAGE } from './alerts-command.ts';
 import { runServe, runAccess, SERVE_USAGE, ACCESS_USAGE } from './serve-command.ts';
+import { runReport, REPORT_USAGE } from './report-command.ts';
 import { isVoipwatchError } from '../errors.ts';
 import { VOIPWATCH_VERSION } from '../version.ts';
 
@@ -18,6 +19,7 @@ commands:
   db migrate|status  apply or show the store's schema migrations
   alerts ACTION      test a destination; acknowledge, allowlist, audit (see voipwatch alerts --help)
   serve              the API and dashboard over the store
+  report             the weekly encryption-coverage report (html, md, json, csv, pdf)
   token, user        API tokens and dashboard users
   help               show this help
 
@@ -26,7 +28,8 @@ ${SENSOR_USAGE}
 ${DB_USAGE}
 ${ALERTS_USAGE}
 ${SERVE_USAGE}
-${ACCESS_USAGE}`;
+${ACCESS_USAGE}
+${REPORT_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'sensor': return await runSensor(rest);
       case 'alerts': return await runAlerts(rest);
       case 'serve': return await runServe(rest);
+      case 'report': return await runReport(rest);
       case 'token': return await runAccess('token', rest);
       case 'user': return await runAccess('user', rest);
       case undefined: case 'help': case '-h': case '--help':

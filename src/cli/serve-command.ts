@@ -12,6 +12,10 @@ import { resolveListen } from '../api/listen-address.ts';
 import { addUser, createToken, generatePassword, listTokens, revokeToken, type Scope } from '../api/access.ts';
 import { stderrLogger } from './cli-logger.ts';
 import { StopSignal } from './stop-signal.ts';
+import { readConfigFile } from '../sensor/sensor-config.ts';
+import { parseAlertsConfig } from '../../alerts/alerts-config.ts';
+import { DEFAULT_REPORTS, WeeklyReporter, parseReportsConfig } from '../weekly/report-schedule.ts';
+import { publishWeeklyReport } from '../weekly/report-publisher.ts';
 
 const STORE_OPTIONS = `  --data-dir DIR         embedded store directory (default: $VOIPWATCH_DATA_DIR or ${defaultDataDir()})
   --clickhouse-url URL   a ClickHouse server instead (default: $VOIPWATCH_CLICKHOUSE_URL)`;
@@ -26,6 +30,8 @@ options:
   --tls-cert FILE        PEM certificate (with --tls-key): serve HTTPS
   --tls-key FILE         PEM private key
   --insecure-listen      allow a non-loopback address without TLS (a TLS proxy in front)
+  --config FILE          the YAML configuration: its reports: section schedules the weekly report
+                         (and alerts.destinations the webhooks it is posted to)
 ${STORE_OPTIONS}
   -h, --help             show this help
 `;
@@ -46,7 +52,7 @@ export async function runServe(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, strict: true, options: {
       listen: { type: 'string', default: '127.0.0.1:9320' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
-      'insecure-listen': { type: 'boolean', default: false }, ...storeFlags, help: { type: 'boolean', short: 'h', default: false },
+      'insecure-listen': { type: 'boolean', default: false }, config: { type: 'string' }, ...storeFlags, help: { type: 'boolean', short: 'h', default: false },
     } });
   } catch (cause) {
     throw new VoipwatchError('ERR_CLI_ARGS', `${(cause as Error).message}\n\n${SERVE_USAGE}`, { cause });
@@ -55,7 +61,12 @@ export async function runServe(argv: string[]): Promise<number> {
   if (v.help) { process.stdout.write(SERVE_USAGE); return 0; }
   const listen = resolveListen(v.listen!, { certFile: v['tls-cert'], keyFile: v['tls-key'] }, v['insecure-listen']!);
   const store = await openStore(resolveStoreConfig({ dataDir: v['data-dir'], url: v['clickhouse-url'] }), { command: 'serve', logger: stderrLogger(), flushByAge: true });
-  const app = await buildApi({ store, https: listen.https });
+  const file = v.config ? readConfigFile(v.config) : {};
+  const alerts = parseAlertsConfig(file.alerts);
+  const reports = v.config ? parseReportsConfig(file.reports, alerts.destinations) : { ...DEFAULT_REPORTS, enabled: false };
+  const log = stderrLogger();
+  const app = await buildApi({ store, https: listen.https, timeZone: reports.timeZone, log });
+  const reporter = new WeeklyReporter((week) => publishWeeklyReport(store, week, reports, alerts.destinations, log, store.config.sensor), reports, log);
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
@@ -66,8 +77,10 @@ export async function runServe(argv: string[]): Promise<number> {
   const bound = app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : listen.port;
   process.stderr.write(`voipwatch: serving the dashboard and API on ${scheme}://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}/ (store: ${store.where})\n`);
+  reporter.start();
   return await new Promise<number>((resolve) => {
     new StopSignal(() => {
+      reporter.stop();
       void app.close().then(() => store.close()).then(() => resolve(0), () => resolve(1));
     });
   });

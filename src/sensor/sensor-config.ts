@@ -11,6 +11,7 @@ import { NetworkClassifier, DEFAULT_INTERNAL_NETWORKS } from '../net/networks.ts
 import { resolveStoreConfig, type StoreConfig } from '../store/store-config.ts';
 import { parseAlertsConfig, type AlertsConfig } from '../../alerts/alerts-config.ts';
 import { resolveListen } from '../api/listen-address.ts';
+import { parseReportsConfig, type ReportsConfig } from '../weekly/report-schedule.ts';
 
 export interface SensorConfig {
   interfaces: readonly string[];
@@ -45,6 +46,8 @@ export interface SensorConfig {
   alerts: AlertsConfig;
   /** the API and dashboard served by the sensor itself (null: not served; `voipwatch serve` can serve them) */
   api: { listen: string; tlsCertFile: string | null; tlsKeyFile: string | null; insecureListen: boolean } | null;
+  /** the weekly report: when, in which time zone, and to which destinations */
+  reports: ReportsConfig;
 }
 
 /**
@@ -83,6 +86,7 @@ const FILE_KEYS: Record<string, readonly string[] | null> = {
   // validated by alerts/alerts-config.ts
   alerts: null,
   api: ['listen', 'tlsCertFile', 'tlsKeyFile', 'insecureListen'],
+  reports: ['schedule', 'timeZone', 'destinations', 'enabled', 'email'],
 };
 
 const bad = (where: string, msg: string): never => { throw new VoipwatchError('ERR_CONFIG', `${where}: ${msg}`); };
@@ -139,6 +143,7 @@ export function loadSensorConfig(flags: SensorFlags, env: NodeJS.ProcessEnv = pr
   }
 
   const alerts = parseAlertsConfig(file.alerts, env);
+  const reports = parseReportsConfig(file.reports, alerts.destinations, env);
   const apiListen = env.VOIPWATCH_API_LISTEN ?? f('api', 'listen');
   let api: SensorConfig['api'] = null;
   if (apiListen !== undefined && apiListen !== null && apiListen !== '') {
@@ -153,7 +158,7 @@ export function loadSensorConfig(flags: SensorFlags, env: NodeJS.ProcessEnv = pr
   }
 
   return deepFreeze({
-    alerts, api,
+    alerts, api, reports,
     interfaces, capture: { snaplen, bufferSizeMiB, promiscuous, filter }, queue: { maxPackets, maxMiB }, http,
     networks: { internal }, health: { dropAlertPct }, snapshotIntervalSec, settleSec, log: { level: level as SensorConfig['log']['level'] },
     store, allowRoot,

@@ -26,6 +26,8 @@ import { AlertPipeline, queueDirOf } from '../../alerts/alert-pipeline.ts';
 import { defaultDataDir } from '../store/store-config.ts';
 import { buildApi } from '../api/api-server.ts';
 import { resolveListen } from '../api/listen-address.ts';
+import { WeeklyReporter } from '../weekly/report-schedule.ts';
+import { publishWeeklyReport } from '../weekly/report-publisher.ts';
 
 /** Packets analyzed per turn of the event loop before capture callbacks get their turn. */
 const PACKETS_PER_TURN = 2_048;
@@ -41,6 +43,7 @@ export class Sensor {
   private store: Store | null = null;
   private http: FastifyInstance | null = null;
   private api: FastifyInstance | null = null;
+  private reporter: WeeklyReporter | null = null;
   private pumpTimer: NodeJS.Immediate | NodeJS.Timeout | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private alertTimer: NodeJS.Timeout | null = null;
@@ -83,9 +86,14 @@ export class Sensor {
     this.http = buildSensorHttp(registry, () => this.health());
     await this.http.listen({ host: c.http.host, port: c.http.port });
     this.log.info({ listen: `${c.http.host}:${c.http.port}` }, 'metrics and health on HTTP');
+    if (this.store) {
+      const store = this.store;
+      this.reporter = new WeeklyReporter((week) => publishWeeklyReport(store, week, c.reports, c.alerts.destinations, this.log, this.rows.sensor), c.reports, this.log);
+      this.reporter.start();
+    }
     if (c.api && this.store) {
       const listen = resolveListen(c.api.listen, { certFile: c.api.tlsCertFile, keyFile: c.api.tlsKeyFile }, c.api.insecureListen, 'api.listen');
-      this.api = await buildApi({ store: this.store, https: listen.https, sensorHealth: () => { const h = this.health(); return { ok: h.ok, ...h.detail }; }, log: this.log });
+      this.api = await buildApi({ store: this.store, https: listen.https, timeZone: c.reports.timeZone, sensorHealth: () => { const h = this.health(); return { ok: h.ok, ...h.detail }; }, log: this.log });
       await this.api.listen({ host: listen.host, port: listen.port });
       this.log.info({ listen: c.api.listen, tls: Boolean(listen.https) }, 'API and dashboard on HTTP');
     } else if (c.api) {
@@ -113,6 +121,7 @@ export class Sensor {
     this.stopping = true;
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     if (this.alertTimer) clearInterval(this.alertTimer);
+    this.reporter?.stop();
     const kernel = this.capture?.kernelStats() ?? [];
     this.capture?.close();
     if (this.pumpTimer) { clearImmediate(this.pumpTimer as NodeJS.Immediate); clearTimeout(this.pumpTimer as NodeJS.Timeout); }

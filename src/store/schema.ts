@@ -267,6 +267,15 @@ function accessTableSpecs(ttl: Readonly<Record<StoredTable, number>>): TableSpec
   ];
 }
 
+/** Every weekly report as generated (JSON and HTML), so last quarter's figures stay as they were sent. */
+const WEEKLY_REPORTS = (ttl: Readonly<Record<StoredTable, number>>): TableSpec => ({
+  name: 'weekly_reports',
+  columns: ['week LowCardinality(String)', 'time_zone LowCardinality(String)', 'scope_sensor String', 'scope_site String', `generated_at ${TS}`,
+    'report String', 'html String'],
+  engine: 'ReplacingMergeTree', version: 'generated_at', partitionBy: null, orderBy: '(week, time_zone, scope_sensor, scope_site)',
+  ttl: { column: 'generated_at', days: ttl.weekly_reports }, shardingKey: 'cityHash64(week)',
+});
+
 const MIGRATIONS_TABLE: TableSpec = {
   name: 'schema_migrations',
   columns: ['version UInt32', 'name String', `applied_at ${TS}`],
@@ -360,7 +369,12 @@ export function migrations(layout: SchemaLayout): Migration[] {
       name: 'api_tokens, users',
       statements: accessTableSpecs(layout.ttlDays).flatMap((s) => createTable(layout, s)),
     },
+    {
+      version: 5,
+      name: 'weekly_reports',
+      statements: createTable(layout, WEEKLY_REPORTS(layout.ttlDays)),
+    },
   ];
 }
 
-export const LATEST_SCHEMA_VERSION = 4;
+export const LATEST_SCHEMA_VERSION = 5;

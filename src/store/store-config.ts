@@ -42,7 +42,7 @@ export interface StoreConfig {
 }
 
 export const STORED_TABLES = ['findings', 'calls', 'rtp_streams', 'devices', 'tls_sessions', 'http_logins', 'sip_messages',
-  'alerts', 'alert_acks', 'allowlist', 'audit_log', 'alert_deliveries', 'api_tokens', 'users'] as const;
+  'alerts', 'alert_acks', 'allowlist', 'audit_log', 'alert_deliveries', 'api_tokens', 'users', 'weekly_reports'] as const;
 export type StoredTable = typeof STORED_TABLES[number];
 
 /** Where embedded data lives without --data-dir / VOIPWATCH_DATA_DIR (XDG data home). */
@@ -54,7 +54,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 const DEFAULT_TTL_DAYS: Readonly<Record<StoredTable, number>> = Object.freeze({
   findings: 365, calls: 180, rtp_streams: 180, devices: 365, tls_sessions: 180, http_logins: 365, sip_messages: 30,
   // Decisions people made (acknowledgements, allowlist entries) and their audit trail are kept.
-  alerts: 365, alert_acks: 0, allowlist: 0, audit_log: 0, alert_deliveries: 90, api_tokens: 0, users: 0,
+  alerts: 365, alert_acks: 0, allowlist: 0, audit_log: 0, alert_deliveries: 90, api_tokens: 0, users: 0, weekly_reports: 0,
 });
 
 export interface StoreOverrides {
