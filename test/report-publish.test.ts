@@ -19,6 +19,9 @@ import { listReports, loadReport } from '../src/weekly/report-history.ts';
 import { verifySignature } from '../alerts/delivery/signature.ts';
 import { parseAlertsConfig } from '../alerts/alerts-config.ts';
 import type { AnalysisReport } from '../src/report/json-report.ts';
+import { computeWeeklyReport } from '../src/weekly/compute-weekly.ts';
+
+const computeWeekly = (fx: Awaited<ReturnType<typeof apiFixture>>, week: string) => computeWeeklyReport(fx.store, { week, timeZone: 'UTC' });
 import type { WeeklyReport } from '../src/weekly/weekly-report.ts';
 
 const dirs: string[] = [];
@@ -104,6 +107,20 @@ test('the scheduled job should keep the report, post it signed, and e-mail it wi
     await soc.close();
     await new Promise<void>((r) => sink.close(() => r()));
   }
+});
+
+test('should show bundled captures shifted by whole weeks as the same coverage in each of those weeks', async () => {
+  const fx = await apiFixture('shifted_test', ['sip-udp-call.pcap', 'sip-sdes-exposed.pcap', 'sip-zrtp.pcap']);
+  const t = (n: string) => `shifted_test.${n}`;
+  // One statement for all shifts: the copies must come from the original rows only.
+  await fx.store.client.command({ query: `INSERT INTO ${t('calls')} SELECT * EXCEPT (k) REPLACE (start - toIntervalWeek(k) AS start, end - toIntervalWeek(k) AS end, concat(call_key, '-', toString(k)) AS call_key)
+    FROM ${t('calls')} ARRAY JOIN [1, 2, 5] AS k` });
+  const base = await computeWeekly(fx, '2026-W48');
+  assert.ok(base.coverage.calls.total > 0);
+  const r = await computeWeekly(fx, '2026-W48');
+  const byWeek = new Map(r.trend.map((p) => [p.week, p.signaling_pct]));
+  for (const week of ['2026-W47', '2026-W46', '2026-W43']) assert.is(byWeek.get(week), base.coverage.signaling.pct, week);
+  assert.is(byWeek.get('2026-W45'), null, 'a week with nothing shifted into it has no data');
 });
 
 test.run();
