@@ -49,6 +49,7 @@ export class AlertPipeline {
   private outbox: Outbox | null = null;
   private config: AlertsConfig;
   readonly deliveries = new Map<string, DeliveryTotals>();
+  private readonly pendingUpdates = new Set<string>();
 
   private constructor(private readonly opts: AlertPipelineOptions) {
     this.config = opts.config;
@@ -91,13 +92,23 @@ export class AlertPipeline {
     });
   }
 
-  /** Findings as they stand now; returns the events fired. */
+  /**
+   * Findings as they stand now; returns the events fired. A firing or a change of status is
+   * stored at once; a sighting that only moves count and last_seen waits for `flushUpdates`
+   * (the sensor's snapshot), so a busy finding is one row per snapshot, not one per tick.
+   */
   observe(findings: readonly FindingJson[], now: number): AlertEvent[] {
     const fired: AlertEvent[] = [];
     for (const f of findings) {
+      const before = this.book.get(f.id)?.status;
       const o = this.book.observe(f, now);
       if (!o) continue;
-      this.opts.store?.write('alerts', alertRow(o.state, this.opts.sensor, this.opts.site, now));
+      if (o.event || o.state.status !== before) {
+        this.pendingUpdates.delete(o.state.alertId);
+        this.opts.store?.write('alerts', alertRow(o.state, this.opts.sensor, this.opts.site, now));
+      } else {
+        this.pendingUpdates.add(o.state.alertId);
+      }
       if (!o.event) continue;
       fired.push(o.event);
       this.opts.onFired?.(o.event);
@@ -109,6 +120,15 @@ export class AlertPipeline {
       }
     }
     return fired;
+  }
+
+  /** Stores the alerts whose count or last_seen moved since they were last stored. */
+  flushUpdates(now: number): void {
+    for (const id of this.pendingUpdates) {
+      const state = this.book.get(id);
+      if (state) this.opts.store?.write('alerts', alertRow(state, this.opts.sensor, this.opts.site, now));
+    }
+    this.pendingUpdates.clear();
   }
 
   /** Re-reads acknowledgements and allowlist entries from the store (other processes make them). */
@@ -141,6 +161,7 @@ export class AlertPipeline {
 
   /** Waits up to `timeoutMs` for pending deliveries; what is left stays queued on disk. */
   async close(timeoutMs: number): Promise<{ pending: number }> {
+    this.flushUpdates(Date.now() / 1000);
     if (!this.outbox) return { pending: 0 };
     await this.outbox.flush(timeoutMs);
     const pending = Object.values(this.outbox.stats()).reduce((n, s) => n + s.pending, 0);

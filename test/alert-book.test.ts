@@ -132,3 +132,23 @@ allow('should read expiries as durations, dates and never', () => {
 
 test.run();
 allow.run();
+
+const pipeline = suite('AlertPipeline');
+pipeline('should store a firing at once but a busy finding\'s count only when updates are flushed', async () => {
+  const { AlertPipeline } = await import('../alerts/alert-pipeline.ts');
+  const { DEFAULT_ALERTS_CONFIG } = await import('../alerts/alerts-config.ts');
+  const written: { table: string; row: Record<string, unknown> }[] = [];
+  // A store whose reads fail (nothing to load) and whose writes are recorded.
+  const store = { write: (table: string, row: Record<string, unknown>) => written.push({ table, row }), client: { query: () => Promise.reject(new Error('empty')) } } as never;
+  const p = await AlertPipeline.open({ config: DEFAULT_ALERTS_CONFIG, sensor: 's', site: 'x', store, defaultQueueDir: '/nonexistent', log: { info() {}, warn() {}, error() {} } });
+  assert.is(p.observe([finding()], T0).length, 1);
+  assert.is(written.length, 1, 'the firing is stored at once');
+  for (let i = 2; i <= 20; i++) p.observe([finding({ count: i, at: T0 + i })], T0 + i);
+  assert.is(written.length, 1, 'nineteen sightings, no row yet');
+  p.flushUpdates(T0 + 30);
+  assert.is(written.length, 2);
+  assert.is(written[1].row.count, 20);
+  p.flushUpdates(T0 + 60);
+  assert.is(written.length, 2, 'nothing moved, nothing written');
+});
+pipeline.run();

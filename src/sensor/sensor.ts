@@ -167,6 +167,7 @@ export class Sensor {
 
   private async snapshot(final: boolean): Promise<void> {
     const now = Date.now() / 1000;
+    this.alerts?.flushUpdates(now);
     if (this.alerts && !final) {
       await this.alerts.refreshDecisions(now).catch((err: Error) => this.log.warn({ err: err.message }, 'allowlist and acknowledgements not re-read from the store'));
     }
