@@ -47,6 +47,8 @@ export class Sensor {
   private pumpTimer: NodeJS.Immediate | NodeJS.Timeout | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private alertTimer: NodeJS.Timeout | null = null;
+  /** each finding's count, last_seen and severity as last handed to the alert pipeline */
+  private readonly alertedState = new Map<string, string>();
   private alerts: AlertPipeline | null = null;
   private stopping = false;
   private readonly rows: RowContext;
@@ -81,7 +83,7 @@ export class Sensor {
     });
     this.schedulePump(0);
     this.snapshotTimer = setInterval(() => { void this.snapshot(false); }, c.snapshotIntervalSec * 1000);
-    this.alertTimer = setInterval(() => this.evaluateAlerts(), c.alerts.evaluateIntervalMs);
+    this.alertTimer = setTimeout(() => this.evaluateAlerts(), c.alerts.evaluateIntervalMs);
     const registry = createSensorMetrics(() => this.readings());
     this.http = buildSensorHttp(registry, () => this.health());
     await this.http.listen({ host: c.http.host, port: c.http.port });
@@ -120,7 +122,7 @@ export class Sensor {
   async stop(reportPath: string | null): Promise<AnalysisReport> {
     this.stopping = true;
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
-    if (this.alertTimer) clearInterval(this.alertTimer);
+    if (this.alertTimer) { clearTimeout(this.alertTimer); this.alertTimer = null; }
     this.reporter?.stop();
     const kernel = this.capture?.kernelStats() ?? [];
     this.capture?.close();
@@ -156,12 +158,29 @@ export class Sensor {
   }
 
   /** Findings → alerts → destinations, between analysis slices (never inside one). */
+  /**
+   * Only findings that moved since the last tick are turned into the contract's shape and
+   * handed on. The tick keeps to a tenth of the CPU: when one takes longer than a tenth of the
+   * interval (many thousands of findings), the next waits ten times as long as it took.
+   */
   private evaluateAlerts(): void {
     if (!this.alerts) return;
+    const started = performance.now();
     try {
-      this.alerts.observe(findingsJson(this.analyzer.currentFindings(), this.analyzer.devices, this.analyzer.networks), Date.now() / 1000);
+      const moved = this.analyzer.currentFindings().filter((f) => {
+        const state = `${f.count}|${f.lastSeen}|${f.severity}`;
+        if (this.alertedState.get(f.id) === state) return false;
+        if (this.alertedState.size >= MAX_REMEMBERED_FINDINGS) this.alertedState.clear();
+        this.alertedState.set(f.id, state);
+        return true;
+      });
+      if (moved.length > 0) this.alerts.observe(findingsJson(moved, this.analyzer.devices, this.analyzer.networks), Date.now() / 1000);
     } catch (err) {
       this.log.error({ err }, 'alert evaluation failed');
+    }
+    const took = performance.now() - started;
+    if (!this.stopping && this.alertTimer !== null) {
+      this.alertTimer = setTimeout(() => this.evaluateAlerts(), Math.max(this.config.alerts.evaluateIntervalMs, took * 10));
     }
   }
 
