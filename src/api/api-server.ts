@@ -54,6 +54,8 @@ export const REPORT_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'un
 
 const SESSION_COOKIE = 'vw_session';
 const MAX_STREAM_CLIENTS = 100;
+/** How old the overview's figures may be (milliseconds). */
+const OVERVIEW_TTL_MS = 10_000;
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 
 declare module 'fastify' {
@@ -291,7 +293,17 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     const r = await q.coverageOver(store, from, to, v.group ?? null);
     return { from: v.from ?? null, to: v.to ?? null, total: r.total, groups: v.group ? r.groups : [] };
   });
-  app.get('/api/v1/overview', { schema: { tags: ['coverage'], response: responses(anyObject) } }, async () => {
+  // Eight aggregate queries behind one dashboard page: computed at most every OVERVIEW_TTL_MS
+  // and shared by everyone looking in that time (and by concurrent requests).
+  let overview: { at: number; value: Promise<Record<string, unknown>> } | null = null;
+  app.get('/api/v1/overview', { schema: { tags: ['coverage'], description: `Computed at most every ${OVERVIEW_TTL_MS / 1000} s`, response: responses(anyObject) } }, async () => {
+    if (!overview || Date.now() - overview.at > OVERVIEW_TTL_MS) {
+      overview = { at: Date.now(), value: computeOverview() };
+      overview.value.catch(() => { overview = null; });
+    }
+    return overview.value;
+  });
+  const computeOverview = async (): Promise<Record<string, unknown>> => {
     const end = (await q.newestTraffic(store)) ?? Date.now();
     const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
     const [cov, trend, open, devices, sensorList] = await Promise.all([
@@ -304,9 +316,9 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       window: { from: new Date(end - 7 * 86_400_000).toISOString(), to: new Date(end).toISOString() },
       coverage: cov.total, trend, open_alerts: open.bySeverity,
       exposure: { webui_internet_exposed: openRule('webui-internet-exposed'), sip_internet_exposed: openRule('sip-internet-exposed'), default_credentials: openRule('default-credentials'), srtp_keys_exposed: openRule('srtp-keys-exposed') },
-      devices, sensors: sensorList,
+      devices, sensors: sensorList, computed_at: new Date().toISOString(),
     };
-  });
+  };
   // The weekly report: the same computation as `voipwatch report` (one set of numbers everywhere).
   const weekQuery = { type: 'object', additionalProperties: false, properties: { week: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' }, tz: text(64) } };
   app.get('/api/v1/reports/weekly', { schema: { tags: ['reports'], querystring: weekQuery, response: responses(anyObject) } }, async (req) => {
