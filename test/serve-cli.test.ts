@@ -50,7 +50,10 @@ test('should create a user from stdin, issue and revoke tokens, and serve only t
     assert.is(ok.status, 200);
     assert.equal(((await ok.json()) as { items: unknown[] }).items, []);
     const page = await fetch(`${base}/`);
+    assert.is(page.status, 200, 'the dashboard is found from the command as installed (bundle or sources)');
+    assert.match(await page.text(), /<script type="module" src="\/assets\/app\.js">/);
     assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.is((await fetch(`${base}/assets/view-overview.js`)).status, 200);
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.on('exit', r));
